@@ -1,0 +1,62 @@
+# The two commands every user needs: `make run` and `make test`. Both create or update the
+# virtual environment first, so they work on a fresh clone with only Python 3.11+ and make.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3.12 || command -v python3.13 || command -v python3)
+VENV   := .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help venv run serve demo test lint format bench messages schema clean
+
+help:
+	@echo "make run    - set up everything and serve the demo at http://$(HOST):$(PORT) (SQLite)"
+	@echo "make test   - set up and run the whole test suite"
+	@echo "make lint   - ruff, ruff format --check, mypy, import-linter, migrations and schema checks"
+	@echo "make bench  - run the benchmarks in bench/ and print their figures"
+
+$(STAMP): pyproject.toml constraints.txt
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed; found " + sys.version.split()[0])'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e ".[dev]"
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+demo: venv
+	EGOV_DEMO=1 $(PY) manage.py migrate --noinput
+	EGOV_DEMO=1 $(PY) manage.py demo_load
+
+run: demo
+	EGOV_DEMO=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)
+
+test: venv
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+	$(VENV)/bin/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --file $(VENV)/openapi.check.yaml --validate --fail-on-warn
+	@cmp -s $(VENV)/openapi.check.yaml docs/openapi.yaml || (echo "docs/openapi.yaml is out of date: run 'make schema'"; exit 1)
+
+format: venv
+	$(VENV)/bin/ruff format src tests bench
+	$(VENV)/bin/ruff check --fix src tests bench
+
+schema: venv
+	$(PY) manage.py spectacular --file docs/openapi.yaml --validate --fail-on-warn
+
+messages: venv
+	cd src/egov && ../../$(PY) ../../manage.py makemessages -l vi -l en --no-obsolete --ignore 'tests/*'
+	cd src/egov && ../../$(PY) ../../manage.py compilemessages
+
+bench: venv
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) var/egov.sqlite3* var/static

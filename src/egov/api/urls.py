@@ -1,0 +1,12 @@
+"""Versioned REST API. Each module adds its router under ``/api/v1/``."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver, path
+from drf_spectacular.views import SpectacularAPIView
+
+app_name = "api"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    path("v1/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
+]

@@ -1,0 +1,278 @@
+"""Settings for every environment. Values come from environment variables through ``conf.env``.
+
+The embedded default (``make run``) needs nothing set: SQLite under ``var/``, a generated secret
+key, in-process background work. Production sets ``DATABASE_URL``, ``EGOV_SECRET_KEY``,
+``EGOV_ALLOWED_HOSTS`` and leaves ``EGOV_DEMO`` unset. See ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+import django_stubs_ext
+from django.utils.translation import gettext_lazy as _
+
+from egov.conf.env import env
+from egov.conf.logging import configure_logging
+
+# Lets runtime code subscript generic Django classes (ModelAdmin[Model], QuerySet[Model]).
+django_stubs_ext.monkeypatch()
+
+BASE_DIR = Path(__file__).resolve().parents[3]
+SRC_DIR = BASE_DIR / "src" / "egov"
+
+VAR_DIR = Path(
+    env.str(
+        "EGOV_VAR_DIR",
+        str(BASE_DIR / "var"),
+        "Folder for the SQLite database, the generated secret key, uploaded files and collected "
+        "static files.",
+    )
+)
+VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+DEMO = env.bool(
+    "EGOV_DEMO",
+    False,
+    "Demo mode: turns DEBUG on, allows plain HTTP cookies and enables demo data and accounts. "
+    "`make run` sets it; never set it in production.",
+)
+DEBUG = env.bool("EGOV_DEBUG", DEMO, "Django debug pages. Defaults to the value of EGOV_DEMO.")
+
+
+def _secret_key() -> str:
+    from_env = env.str(
+        "EGOV_SECRET_KEY",
+        "",
+        "Django secret key. When empty, a random key is generated once into "
+        "`<EGOV_VAR_DIR>/secret_key` (mode 0600) and reused.",
+    )
+    if from_env:
+        return from_env
+    key_file = VAR_DIR / "secret_key"
+    if not key_file.exists():
+        key_file.touch(mode=0o600)
+        key_file.write_text(secrets.token_urlsafe(64), encoding="ascii")
+    return key_file.read_text(encoding="ascii").strip()
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = env.list(
+    "EGOV_ALLOWED_HOSTS",
+    ["127.0.0.1", "localhost"],
+    "Host names this server answers for (Django ALLOWED_HOSTS).",
+)
+CSRF_TRUSTED_ORIGINS = env.list(
+    "EGOV_CSRF_TRUSTED_ORIGINS",
+    [],
+    "Origins trusted for CSRF on HTTPS behind a proxy, e.g. `https://dichvucong.example.gov.vn`.",
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    # Platform modules, lowest layer first (see docs/architecture.md).
+    "egov.core",
+    "egov.audit",
+    "egov.geo",
+    "egov.calendar",
+    "egov.agencies",
+    "egov.identity",
+    "egov.api",
+    "egov.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "egov.core.middleware.RequestContextMiddleware",
+    "egov.core.middleware.SecurityHeadersMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "egov.core.middleware.ActorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "egov.web.middleware.DomainErrorMiddleware",
+]
+
+ROOT_URLCONF = "egov.conf.urls"
+WSGI_APPLICATION = "egov.conf.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "egov.web.context_processors.platform",
+            ],
+        },
+    },
+]
+
+# --- Database -----------------------------------------------------------------------------------
+DATABASE_URL = env.str(
+    "DATABASE_URL",
+    f"sqlite:///{VAR_DIR / 'egov.sqlite3'}",
+    "Database URL, e.g. `postgres://user:pass@127.0.0.1:5432/egov`. Default: SQLite file under "
+    "EGOV_VAR_DIR.",
+)
+CONN_MAX_AGE = env.int(
+    "EGOV_DB_CONN_MAX_AGE", 60, "Seconds a database connection is kept open (0 = per request)."
+)
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        # Writers take the lock at BEGIN, so concurrent writers wait instead of failing late.
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"]["TEST"] = {"NAME": None}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Identity -----------------------------------------------------------------------------------
+AUTH_USER_MODEL = "identity.Account"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "admin:login"
+
+# --- Internationalisation -----------------------------------------------------------------------
+LANGUAGE_CODE = "vi"
+LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
+LOCALE_PATHS = [SRC_DIR / "locale"]
+USE_I18N = True
+TIME_ZONE = "Asia/Ho_Chi_Minh"
+USE_TZ = True
+LANGUAGE_COOKIE_NAME = "egov_language"
+LANGUAGE_COOKIE_SECURE = not DEMO
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static and uploaded files ------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+MEDIA_ROOT = VAR_DIR / "media"
+STATIC_MANIFEST = env.bool(
+    "EGOV_STATIC_MANIFEST",
+    False,
+    "Serve hashed, compressed static files (run `manage.py collectstatic` first). Use in "
+    "production.",
+)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if STATIC_MANIFEST
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
+DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
+    "EGOV_MAX_REQUEST_BYTES", 5 * 1024 * 1024, "Largest request body accepted in memory (bytes)."
+)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+
+# --- Security -----------------------------------------------------------------------------------
+HTTPS = env.bool(
+    "EGOV_HTTPS",
+    not DEMO,
+    "The site is served over HTTPS: secure cookies, HSTS. Defaults to on outside demo mode.",
+)
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_AGE = env.int(
+    "EGOV_SESSION_SECONDS", 30 * 60, "Idle session lifetime in seconds (renewed on each request)."
+)
+SESSION_SAVE_EVERY_REQUEST = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SECURE_HSTS_SECONDS = 31536000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+if env.bool(
+    "EGOV_BEHIND_PROXY",
+    False,
+    "Trust X-Forwarded-Proto from a reverse proxy that terminates TLS.",
+):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# --- Cache --------------------------------------------------------------------------------------
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# --- REST API -----------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env.str(
+            "EGOV_API_ANON_RATE", "120/minute", "Rate limit of the public API per client address."
+        ),
+    },
+    "EXCEPTION_HANDLER": "egov.api.errors.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "egov platform API",
+    "DESCRIPTION": "Public and agency APIs of the national e-Government platform.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+}
+
+# --- Logging ------------------------------------------------------------------------------------
+LOG_LEVEL = env.str("EGOV_LOG_LEVEL", "INFO", "Log level: DEBUG, INFO, WARNING, ERROR.")
+LOG_FORMAT = env.str(
+    "EGOV_LOG_FORMAT",
+    "json",
+    "`json` (one JSON object a line, for collectors) or `console` (readable, for development).",
+)
+LOGGING_CONFIG = None
+configure_logging(level=LOG_LEVEL, fmt=LOG_FORMAT)
+
+# --- Platform -----------------------------------------------------------------------------------
+EGOV_DEMO_PASSWORD = env.str(
+    "EGOV_DEMO_PASSWORD",
+    "Demo@2026-egov",
+    "Password of the demo accounts created by `manage.py demo_load` (demo mode only).",
+)

@@ -1,0 +1,10 @@
+"""Portal pages. Thin: parse, authorise, call a selector, render."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {})
