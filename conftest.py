@@ -22,3 +22,25 @@ def system_actor() -> Actor:
 @pytest.fixture
 def official_actor() -> Actor:
     return Actor(kind=ActorKind.OFFICIAL, id="off-0001", agency_code="000.00.00.G22")
+
+
+def load_reference_data() -> None:
+    """Administrative units and agencies: reference data most modules read. Idempotent."""
+    from django.core.management import call_command
+
+    call_command("geo_load", verbosity=0)
+    call_command("agencies_load", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:  # type: ignore[misc]
+    """Load reference data once per test database; each test's transaction rolls back to it."""
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        load_reference_data()
+
+
+@pytest.fixture
+def reference_data(transactional_db: None) -> None:
+    """For transactional tests (``transaction=True``, live server): the flush after each such
+    test empties every table, so they reload the reference data they need."""
+    load_reference_data()

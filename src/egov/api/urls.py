@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from django.urls import URLPattern, URLResolver, path
+from django.urls import URLPattern, URLResolver, include, path
 from drf_spectacular.views import SpectacularAPIView
 
 app_name = "api"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
+    path("v1/geo/", include("egov.api.v1.geo")),
+    path("v1/agencies/", include("egov.api.v1.agencies")),
 ]

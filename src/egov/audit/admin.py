@@ -10,8 +10,17 @@ from egov.audit.models import AuditRecord
 
 @admin.register(AuditRecord)
 class AuditRecordAdmin(admin.ModelAdmin[AuditRecord]):
-    list_display = ("occurred_at", "chain", "seq", "action", "subject_type", "subject_id",
-                    "actor_kind", "actor_id", "actor_agency")
+    list_display = (
+        "occurred_at",
+        "chain",
+        "seq",
+        "action",
+        "subject_type",
+        "subject_id",
+        "actor_kind",
+        "actor_id",
+        "actor_agency",
+    )
     list_filter = ("chain", "actor_kind", "action")
     search_fields = ("subject_id", "actor_id", "request_id", "action")
     ordering = ("-id",)

@@ -11,9 +11,9 @@ from egov.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
 
 
 def audit_records_for_subject(*, subject_type: str, subject_id: str) -> QuerySet[AuditRecord]:
-    return AuditRecord.objects.filter(subject_type=subject_type, subject_id=str(subject_id)).order_by(
-        "chain", "seq"
-    )
+    return AuditRecord.objects.filter(
+        subject_type=subject_type, subject_id=str(subject_id)
+    ).order_by("chain", "seq")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ and a description. ``manage.py env_doc`` prints the registry as Markdown and a t
 
 from __future__ import annotations
 
+import builtins
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -28,21 +29,35 @@ class EnvVar:
 
 
 class Env:
-    """Reads typed values from a mapping (``os.environ`` by default) and records each declaration."""
+    """Reads typed values from a mapping (``os.environ`` by default); records each declaration."""
 
-    def __init__(self, environ: Mapping[str, str] | None = None) -> None:
+    def __init__(self, environ: Mapping[str, builtins.str] | None = None) -> None:
         self._environ = os.environ if environ is None else environ
         self.registry: dict[str, EnvVar] = {}
 
-    def _declare(self, name: str, kind: str, default: object, description: str) -> str | None:
-        self.registry[name] = EnvVar(name, kind, "" if default is None else str(default), description)
+    def _declare(
+        self, name: builtins.str, kind: builtins.str, default: object, description: builtins.str
+    ) -> builtins.str | None:
+        self.registry[name] = EnvVar(
+            name, kind, "" if default is None else str(default), description
+        )
         return self._environ.get(name)
 
-    def str(self, name: str, default: str, description: str) -> str:
-        raw = self._declare(name, "string", default, description)
+    def str(
+        self,
+        name: builtins.str,
+        default: builtins.str,
+        description: builtins.str,
+        *,
+        shown_default: builtins.str = "",
+    ) -> builtins.str:
+        """``shown_default`` replaces a machine-specific default (an absolute path) in the docs."""
+        raw = self._declare(name, "string", shown_default or default, description)
         return default if raw is None else raw
 
-    def bool(self, name: str, default: bool, description: str) -> bool:
+    def bool(
+        self, name: builtins.str, default: builtins.bool, description: builtins.str
+    ) -> builtins.bool:
         raw = self._declare(name, "boolean", "1" if default else "0", description)
         if raw is None:
             return default
@@ -53,7 +68,9 @@ class Env:
             return False
         raise EnvError(f"{name} must be one of 1/0, true/false, yes/no, on/off; got {raw!r}")
 
-    def int(self, name: str, default: int, description: str) -> int:
+    def int(
+        self, name: builtins.str, default: builtins.int, description: builtins.str
+    ) -> builtins.int:
         raw = self._declare(name, "integer", default, description)
         if raw is None or raw.strip() == "":
             return default
@@ -62,13 +79,15 @@ class Env:
         except ValueError as exc:
             raise EnvError(f"{name} must be an integer; got {raw!r}") from exc
 
-    def list(self, name: str, default: list[str], description: str) -> list[str]:
+    def list(
+        self, name: builtins.str, default: builtins.list[builtins.str], description: builtins.str
+    ) -> builtins.list[builtins.str]:
         raw = self._declare(name, "comma-separated list", ",".join(default), description)
         if raw is None:
             return list(default)
         return [item.strip() for item in raw.split(",") if item.strip()]
 
-    def markdown(self) -> str:
+    def markdown(self) -> builtins.str:
         lines = [
             "# Configuration",
             "",

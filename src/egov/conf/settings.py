@@ -29,6 +29,7 @@ VAR_DIR = Path(
         str(BASE_DIR / "var"),
         "Folder for the SQLite database, the generated secret key, uploaded files and collected "
         "static files.",
+        shown_default="<repository>/var",
     )
 )
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -98,6 +99,7 @@ MIDDLEWARE = [
     "egov.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "egov.api.middleware.ApiLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -133,6 +135,7 @@ DATABASE_URL = env.str(
     f"sqlite:///{VAR_DIR / 'egov.sqlite3'}",
     "Database URL, e.g. `postgres://user:pass@127.0.0.1:5432/egov`. Default: SQLite file under "
     "EGOV_VAR_DIR.",
+    shown_default="sqlite:///<EGOV_VAR_DIR>/egov.sqlite3",
 )
 CONN_MAX_AGE = env.int(
     "EGOV_DB_CONN_MAX_AGE", 60, "Seconds a database connection is kept open (0 = per request)."
@@ -144,7 +147,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # Writers take the lock at BEGIN, so concurrent writers wait instead of failing late.
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+        ),
     }
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -170,7 +175,8 @@ LOGIN_URL = "admin:login"
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [SRC_DIR / "locale"]
+# Each module keeps its own catalogue in src/egov/<module>/locale/ (see `make messages`).
+LOCALE_PATHS: list[Path] = []
 USE_I18N = True
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
@@ -181,6 +187,7 @@ LANGUAGE_COOKIE_SAMESITE = "Lax"
 # --- Static and uploaded files ------------------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_ROOT = VAR_DIR / "media"
 STATIC_MANIFEST = env.bool(
     "EGOV_STATIC_MANIFEST",

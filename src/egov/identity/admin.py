@@ -5,7 +5,7 @@ from egov.identity.models import Account
 
 
 @admin.register(Account)
-class AccountAdmin(UserAdmin):  # type: ignore[type-arg]
+class AccountAdmin(UserAdmin[Account]):
     list_display = ("username", "kind", "agency_code", "is_staff", "is_active")
     list_filter = ("kind", "is_staff", "is_active")
     fieldsets = (*UserAdmin.fieldsets, ("Platform", {"fields": ("kind", "agency_code")}))  # type: ignore[misc]

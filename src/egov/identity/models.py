@@ -31,4 +31,6 @@ class Account(AbstractUser):
         verbose_name_plural = _("accounts")
 
     def as_actor(self) -> Actor:
-        return Actor(kind=ActorKind(self.kind), id=str(self.public_id), agency_code=self.agency_code)
+        return Actor(
+            kind=ActorKind(self.kind), id=str(self.public_id), agency_code=self.agency_code
+        )

@@ -1,0 +1,51 @@
+"""Read-only admin for agencies: the data comes from ``manage.py agencies_load`` (audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from egov.agencies.models import Agency
+from egov.core.text import fold
+
+
+@admin.register(Agency)
+class AgencyAdmin(admin.ModelAdmin[Agency]):
+    list_display = (
+        "code",
+        "name",
+        "kind",
+        "unit_code",
+        "parent",
+        "code_provisional",
+        "valid_from",
+        "valid_to",
+    )
+    list_filter = ("kind", "code_provisional")
+    list_select_related = ("parent",)
+    search_fields = ("code", "name_folded", "unit_code")
+    ordering = ("code",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Agency], search_term: str
+    ) -> tuple[QuerySet[Agency], bool]:
+        # Folded names ("ha noi" finds "Hà Nội"); codes are upper case.
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        matches = (
+            Q(name_folded__contains=fold(term)) | Q(code__contains=term.upper()) | Q(unit_code=term)
+        )
+        return queryset.filter(matches), False
