@@ -87,7 +87,9 @@ INSTALLED_APPS = [
     "egov.geo",
     "egov.calendar",
     "egov.agencies",
+    "egov.population",
     "egov.identity",
+    "egov.catalogue",
     "egov.api",
     "egov.web",
 ]

@@ -11,6 +11,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from egov.core.actor import Actor, ActorKind
+from egov.identity.facade import ROLE_LABELS, Role
 
 
 class AccountKind(models.TextChoices):
@@ -34,3 +35,25 @@ class Account(AbstractUser):
         return Actor(
             kind=ActorKind(self.kind), id=str(self.public_id), agency_code=self.agency_code
         )
+
+
+class RoleAssignment(models.Model):
+    """An official's role in an agency, optionally limited to some administrative units."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(max_length=32, choices=[(r.value, ROLE_LABELS[r]) for r in Role])
+    agency_code = models.CharField(max_length=35)
+    unit_codes = models.JSONField(default=list, blank=True)
+    granted_by = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["account", "role", "agency_code"], name="identity_role_unique"
+            )
+        ]
+        indexes = [models.Index(fields=["agency_code", "role"], name="identity_role_agency_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.role}@{self.agency_code}"

@@ -6,7 +6,8 @@ from django.db import transaction
 
 from egov.audit.services import audit_record
 from egov.core.actor import Actor
-from egov.identity.models import Account, AccountKind
+from egov.identity.facade import Role
+from egov.identity.models import Account, AccountKind, RoleAssignment
 
 
 def operator_account_ensure(*, actor: Actor, username: str, password: str) -> tuple[Account, bool]:
@@ -32,3 +33,30 @@ def operator_account_ensure(*, actor: Actor, username: str, password: str) -> tu
             diff={"username": [None, username], "is_superuser": [None, True]},
         )
         return account, True
+
+
+def role_grant(
+    *,
+    actor: Actor,
+    account: Account,
+    role: Role,
+    agency_code: str,
+    unit_codes: tuple[str, ...] = (),
+) -> RoleAssignment:
+    """Give an official a role in an agency. Idempotent for the same account, role and agency."""
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            account=account,
+            role=role.value,
+            agency_code=agency_code,
+            defaults={"unit_codes": list(unit_codes), "granted_by": actor.id},
+        )
+        if created:
+            audit_record(
+                actor=actor,
+                action="identity.role_granted",
+                subject_type="identity.account",
+                subject_id=str(account.public_id),
+                diff={"role": [None, role.value], "agency_code": [None, agency_code]},
+            )
+        return assignment
