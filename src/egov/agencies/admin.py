@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from egov.agencies.models import Agency
+from egov.core.admin import ReadOnlyAdmin
 from egov.core.text import fold
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin[Agency]):
+class AgencyAdmin(ReadOnlyAdmin[Agency]):
     list_display = (
         "code",
         "name",
@@ -28,15 +27,6 @@ class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_select_related = ("parent",)
     search_fields = ("code", "name_folded", "unit_code")
     ordering = ("code",)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def get_search_results(
         self, request: HttpRequest, queryset: QuerySet[Agency], search_term: str

@@ -180,6 +180,7 @@ LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 # Each module keeps its own catalogue in src/egov/<module>/locale/ (see `make messages`).
 LOCALE_PATHS: list[Path] = []
 USE_I18N = True
+FORMAT_MODULE_PATH = ["egov.conf.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_TZ = True
 LANGUAGE_COOKIE_NAME = "egov_language"

@@ -2,31 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
-
 from django.contrib import admin
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from egov.core.admin import ReadOnlyAdmin
 from egov.core.text import fold
 from egov.geo.models import AdminUnit, UnitLineage
 
-_M = TypeVar("_M", bound=Model)
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin[_M]):
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(AdminUnit)
-class AdminUnitAdmin(_ReadOnlyAdmin[AdminUnit]):
+class AdminUnitAdmin(ReadOnlyAdmin[AdminUnit]):
     list_display = (
         "code",
         "name",
@@ -49,7 +35,7 @@ class AdminUnitAdmin(_ReadOnlyAdmin[AdminUnit]):
 
 
 @admin.register(UnitLineage)
-class UnitLineageAdmin(_ReadOnlyAdmin[UnitLineage]):
+class UnitLineageAdmin(ReadOnlyAdmin[UnitLineage]):
     list_display = ("predecessor", "kind", "successor", "effective_date", "note")
     list_filter = ("kind", "effective_date")
     list_select_related = ("predecessor", "successor")

@@ -6,36 +6,25 @@ is one query and paginated (``page``, ``PAGE_SIZE`` per page); the detail is one
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrPromise
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import AnonRateThrottle
-from rest_framework.views import APIView
 
 from egov.agencies import selectors
 from egov.agencies.facade import AgencyInfo, AgencyKind
+from egov.api.v1.common import PublicAPIView, as_of_field, query_date
 from egov.core import clock
-
-_DATE_ERRORS: dict[str, str | StrPromise] = {
-    "invalid": _("Give the date as YYYY-MM-DD, for example 2025-07-01.")
-}
 
 
 class AsOfQuery(serializers.Serializer[Any]):
-    as_of = serializers.DateField(
-        required=False,
-        input_formats=["iso-8601"],
-        error_messages=_DATE_ERRORS,
-        help_text=_("Date on which the agencies must be in force (YYYY-MM-DD). Default: today."),
+    as_of = as_of_field(
+        _("Date on which the agencies must be in force (YYYY-MM-DD). Default: today.")
     )
 
 
@@ -83,12 +72,7 @@ _BAD_REQUEST = OpenApiResponse(description="Invalid query parameter, e.g. an unk
 _NOT_FOUND = OpenApiResponse(description="No agency with this code is in force on as_of.")
 
 
-class _PublicView(APIView):
-    permission_classes = [AllowAny]
-    throttle_classes = [AnonRateThrottle]
-
-
-class AgencyListView(_PublicView):
+class AgencyListView(PublicAPIView):
     pagination = PageNumberPagination
 
     @extend_schema(
@@ -118,7 +102,7 @@ class AgencyListView(_PublicView):
         return paginator.get_paginated_response(AgencyOut(page, many=True).data)
 
 
-class AgencyDetailView(_PublicView):
+class AgencyDetailView(PublicAPIView):
     @extend_schema(
         tags=["agencies"],
         operation_id="agencies_retrieve",
@@ -127,9 +111,7 @@ class AgencyDetailView(_PublicView):
         responses={200: AgencyOut, 400: _BAD_REQUEST, 404: _NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
-        query = AsOfQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        as_of: dt.date = query.validated_data.get("as_of") or clock.today()
+        as_of = query_date(AsOfQuery, request)
         return Response(AgencyOut(selectors.agency_get(code=code, as_of=as_of)).data)
 
 

@@ -6,35 +6,23 @@ Responses are plain lists (at most a few hundred units), not paginated.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrPromise
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
-from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
+from egov.api.v1.common import PublicAPIView, as_of_field, query_date
 from egov.core import clock
 from egov.geo import selectors
 from egov.geo.facade import Level, UnitType
 
-_DATE_ERRORS: dict[str, str | StrPromise] = {
-    "invalid": _("Give the date as YYYY-MM-DD, for example 2025-07-01.")
-}
-
 
 class AsOfQuery(serializers.Serializer[Any]):
-    as_of = serializers.DateField(
-        required=False,
-        input_formats=["iso-8601"],
-        error_messages=_DATE_ERRORS,
-        help_text=_("Date on which the units must be valid (YYYY-MM-DD). Default: today."),
-    )
+    as_of = as_of_field(_("Date on which the units must be valid (YYYY-MM-DD). Default: today."))
 
 
 class SearchQuery(AsOfQuery):
@@ -64,18 +52,7 @@ _BAD_REQUEST = OpenApiResponse(description="Invalid query parameter, e.g. a malf
 _NOT_FOUND = OpenApiResponse(description="No unit with this code is valid on as_of.")
 
 
-def _as_of(request: Request) -> dt.date:
-    query = AsOfQuery(data=request.query_params)
-    query.is_valid(raise_exception=True)
-    as_of: dt.date | None = query.validated_data.get("as_of")
-    return as_of or clock.today()
-
-
-class _PublicView(APIView):
-    permission_classes = [AllowAny]
-
-
-class ProvinceListView(_PublicView):
+class ProvinceListView(PublicAPIView):
     @extend_schema(
         tags=["geo"],
         operation_id="geo_provinces_list",
@@ -84,11 +61,11 @@ class ProvinceListView(_PublicView):
         responses={200: UnitOut(many=True), 400: _BAD_REQUEST},
     )
     def get(self, request: Request) -> Response:
-        units = selectors.provinces(as_of=_as_of(request))
+        units = selectors.provinces(as_of=query_date(AsOfQuery, request))
         return Response(UnitOut(units, many=True).data)
 
 
-class UnitDetailView(_PublicView):
+class UnitDetailView(PublicAPIView):
     @extend_schema(
         tags=["geo"],
         operation_id="geo_unit_retrieve",
@@ -97,11 +74,11 @@ class UnitDetailView(_PublicView):
         responses={200: UnitOut, 400: _BAD_REQUEST, 404: _NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
-        unit = selectors.unit_get(code=code, as_of=_as_of(request))
+        unit = selectors.unit_get(code=code, as_of=query_date(AsOfQuery, request))
         return Response(UnitOut(unit).data)
 
 
-class UnitChildrenView(_PublicView):
+class UnitChildrenView(PublicAPIView):
     @extend_schema(
         tags=["geo"],
         operation_id="geo_unit_children",
@@ -110,11 +87,11 @@ class UnitChildrenView(_PublicView):
         responses={200: UnitOut(many=True), 400: _BAD_REQUEST, 404: _NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
-        units = selectors.unit_children(code=code, as_of=_as_of(request))
+        units = selectors.unit_children(code=code, as_of=query_date(AsOfQuery, request))
         return Response(UnitOut(units, many=True).data)
 
 
-class UnitSuccessorView(_PublicView):
+class UnitSuccessorView(PublicAPIView):
     @extend_schema(
         tags=["geo"],
         operation_id="geo_unit_successor",
@@ -123,11 +100,11 @@ class UnitSuccessorView(_PublicView):
         responses={200: UnitOut, 400: _BAD_REQUEST, 404: _NOT_FOUND},
     )
     def get(self, request: Request, code: str) -> Response:
-        unit = selectors.unit_current_successor(code=code, as_of=_as_of(request))
+        unit = selectors.unit_current_successor(code=code, as_of=query_date(AsOfQuery, request))
         return Response(UnitOut(unit).data)
 
 
-class UnitSearchView(_PublicView):
+class UnitSearchView(PublicAPIView):
     @extend_schema(
         tags=["geo"],
         operation_id="geo_unit_search",

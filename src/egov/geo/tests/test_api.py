@@ -51,11 +51,15 @@ def test_provinces_list_query_count(
 
 @pytest.mark.parametrize("bad", ["2026-13-01", "yesterday", "01/07/2025"])
 def test_bad_as_of_is_400_with_a_clear_message(client: APIClient, bad: str) -> None:
-    response = client.get("/api/v1/geo/provinces", {"as_of": bad})
+    response = client.get("/api/v1/geo/provinces", {"as_of": bad}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 400
     assert response.json()["code"] == "validation_failed"
     assert response.json()["fields"] == {
         "as_of": ["Give the date as YYYY-MM-DD, for example 2025-07-01."]
+    }
+    vietnamese = client.get("/api/v1/geo/provinces", {"as_of": bad})
+    assert vietnamese.json()["fields"] == {
+        "as_of": ["Vui lòng nhập ngày theo định dạng YYYY-MM-DD, ví dụ: 2025-07-01."]
     }
 
 
