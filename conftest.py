@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 from django.conf import LazySettings
 
@@ -12,6 +14,17 @@ from egov.core.actor import Actor, ActorKind
 def _fast_password_hashing(settings: LazySettings) -> None:
     # Real hashing cost belongs in production, not in every test that creates an account.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache() -> Iterator[None]:
+    """Test transactions roll back without a commit to bump the calendar's cache version, so a
+    day override added in one test could stay cached for the next: start and end clean."""
+    from egov.calendar import engine
+
+    engine.reset()
+    yield
+    engine.reset()
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
-from egov.audit.models import AuditRecord
-from egov.audit.selectors import audit_verify
+from egov.audit.selectors import audit_records, audit_verify
 from egov.conf.logging import configure_logging
 
 
@@ -21,10 +20,10 @@ def test_demo_load_is_idempotent(settings: LazySettings) -> None:
     settings.DEMO = True
     call_command("demo_load", verbosity=0)
     accounts = get_user_model().objects.count()
-    audits = AuditRecord.objects.count()
+    audits = audit_records().count()
     call_command("demo_load", verbosity=0)
     assert get_user_model().objects.count() == accounts
-    assert AuditRecord.objects.count() == audits
+    assert audit_records().count() == audits
     operator = get_user_model().objects.get(username="operator")
     assert operator.is_superuser
     assert operator.check_password(settings.EGOV_DEMO_PASSWORD)

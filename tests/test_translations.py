@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -34,3 +38,42 @@ def test_vietnamese_catalogue_is_complete_and_compiled(po_path: Path) -> None:
     compiled = {_key(e): _value(e) for e in mo}
     source = {_key(e): _value(e) for e in po.translated_entries()}
     assert compiled == source, f"{po_path.with_suffix('.mo')} is stale: run make messages"
+
+
+MANAGE = SRC.parent.parent / "manage.py"
+
+
+def _modules_with_text() -> list[Path]:
+    markers = ("gettext", "{% translate", "{% blocktranslate", "{% trans ")
+    found = []
+    for module in sorted(p for p in SRC.iterdir() if p.is_dir() and (p / "apps.py").exists()):
+        for path in module.rglob("*"):
+            if path.suffix not in {".py", ".html", ".txt"} or "tests" in path.parts:
+                continue
+            if "migrations" in path.parts:
+                continue
+            if any(m in path.read_text(encoding="utf-8") for m in markers):
+                found.append(module)
+                break
+    return found
+
+
+@pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext (xgettext) not installed")
+@pytest.mark.parametrize("module", _modules_with_text(), ids=lambda p: p.name)
+def test_catalogue_covers_every_string_in_the_source(module: Path, tmp_path: Path) -> None:
+    """Extract the module's strings afresh and compare with its committed catalogue, so a new
+    user-facing string without a Vietnamese translation fails here (fix: `make messages`)."""
+    copy = tmp_path / module.name
+    shutil.copytree(module, copy, ignore=shutil.ignore_patterns("locale", "tests", "migrations"))
+    (copy / "locale").mkdir()
+    subprocess.run(
+        [sys.executable, str(MANAGE), "makemessages", "-l", "vi", "-v0"],
+        cwd=copy,
+        check=True,
+        env={**os.environ, "EGOV_DEMO": ""},
+    )
+    fresh = {e.msgid for e in polib.pofile(str(copy / "locale/vi/LC_MESSAGES/django.po"))}
+    committed_path = module / "locale/vi/LC_MESSAGES/django.po"
+    assert committed_path.exists(), f"{module.name} has translatable text but no catalogue"
+    committed = {e.msgid for e in polib.pofile(str(committed_path)) if not e.obsolete}
+    assert sorted(fresh - committed) == [], f"{module.name}: strings missing from the catalogue"

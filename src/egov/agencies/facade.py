@@ -6,6 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrPromise
+
 
 class AgencyKind(StrEnum):
     GOVERNMENT = "government"  # Chính phủ
@@ -18,6 +21,20 @@ class AgencyKind(StrEnum):
     COMMUNE_PEOPLES_COMMITTEE = "commune_peoples_committee"  # UBND xã, phường, đặc khu
     POLICE = "police"  # công an tỉnh, thành phố
     OTHER = "other"
+
+
+KIND_LABELS: dict[AgencyKind, StrPromise] = {
+    AgencyKind.GOVERNMENT: _("Government"),
+    AgencyKind.GOVERNMENT_OFFICE: _("Government Office"),
+    AgencyKind.MINISTRY: _("Ministry"),
+    AgencyKind.MINISTRY_LEVEL_AGENCY: _("Ministry-level agency"),
+    AgencyKind.GOVERNMENT_AGENCY: _("Agency under the Government"),
+    AgencyKind.PROVINCIAL_PEOPLES_COMMITTEE: _("Provincial People's Committee"),
+    AgencyKind.DEPARTMENT: _("Department"),
+    AgencyKind.COMMUNE_PEOPLES_COMMITTEE: _("Commune People's Committee"),
+    AgencyKind.POLICE: _("Police"),
+    AgencyKind.OTHER: _("Other agency"),
+}
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_stubs_ext import StrPromise
 
 from egov.agencies.codes import MAX_LENGTH, django_validator
-from egov.agencies.facade import AgencyKind
+from egov.agencies.facade import KIND_LABELS, AgencyKind
 from egov.core.models import BaseModel
 
-KIND_LABELS: dict[AgencyKind, StrPromise] = {
-    AgencyKind.GOVERNMENT: _("Government"),
-    AgencyKind.GOVERNMENT_OFFICE: _("Government Office"),
-    AgencyKind.MINISTRY: _("Ministry"),
-    AgencyKind.MINISTRY_LEVEL_AGENCY: _("Ministry-level agency"),
-    AgencyKind.GOVERNMENT_AGENCY: _("Agency under the Government"),
-    AgencyKind.PROVINCIAL_PEOPLES_COMMITTEE: _("Provincial People's Committee"),
-    AgencyKind.DEPARTMENT: _("Department"),
-    AgencyKind.COMMUNE_PEOPLES_COMMITTEE: _("Commune People's Committee"),
-    AgencyKind.POLICE: _("Police"),
-    AgencyKind.OTHER: _("Other agency"),
-}
 KIND_CHOICES = [(kind.value, KIND_LABELS[kind]) for kind in AgencyKind]
 
 
@@ -55,7 +42,7 @@ class Agency(BaseModel):
     valid_from = models.DateField(_("valid from"), null=True, blank=True)
     valid_to = models.DateField(_("valid to"), null=True, blank=True)
     code_provisional = models.BooleanField(
-        _("code provisional"),
+        _("provisional code"),
         default=False,
         help_text=_("The code is not confirmed by an official source."),
     )

@@ -12,7 +12,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from egov.agencies.codes import validate_agency_code
-from egov.agencies.facade import AgencyInfo
+from egov.agencies.facade import KIND_LABELS, AgencyInfo, AgencyKind
 from egov.agencies.models import Agency
 from egov.core.errors import NotFound
 from egov.core.text import fold
@@ -61,7 +61,7 @@ def _not_found(code: str, as_of: dt.date | None) -> NotFound:
         )
     return NotFound(
         _("There is no agency with code %(code)s in force on %(date)s. Check the code and date."),
-        params={"code": code, "date": as_of.isoformat()},
+        params={"code": code, "date": as_of},
     )
 
 
@@ -125,6 +125,10 @@ def agency_for_unit(*, unit_code: str, kind: str, as_of: dt.date) -> AgencyInfo:
     if found is None:
         raise NotFound(
             _("No agency of kind %(kind)s serves the unit %(unit)s on %(date)s."),
-            params={"kind": kind, "unit": unit_code, "date": as_of.isoformat()},
+            params={
+                "kind": KIND_LABELS.get(AgencyKind(kind), kind),
+                "unit": unit_code,
+                "date": as_of,
+            },
         )
     return _to_info(found)

@@ -1,8 +1,9 @@
-"""Language of API responses.
+"""Language of responses outside the portal's language-prefixed pages.
 
 The portal's language comes from the URL (``/`` Vietnamese, ``/en/`` English), and Django's
-LocaleMiddleware therefore pins unprefixed paths to Vietnamese. API clients have no URL prefix;
-they choose with ``Accept-Language`` (or the language cookie), Vietnamese by default.
+LocaleMiddleware therefore pins every unprefixed path to Vietnamese. The API, the OpenID Connect
+endpoints and the operators' admin have no language prefix: there the language comes from
+``Accept-Language`` or the language cookie set by the portal's switch, Vietnamese by default.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
-API_PREFIX = "/api/"
+NEGOTIATED_PREFIXES = ("/api/", "/o/", "/admin/")
 
 
 class ApiLanguageMiddleware:
@@ -21,7 +22,7 @@ class ApiLanguageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if not request.path_info.startswith(API_PREFIX):
+        if not request.path_info.startswith(NEGOTIATED_PREFIXES):
             return self.get_response(request)
         language = translation.get_language_from_request(request, check_path=False)
         translation.activate(language)

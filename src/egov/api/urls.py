@@ -11,4 +11,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/schema/", SpectacularAPIView.as_view(permission_classes=[]), name="schema"),
     path("v1/geo/", include("egov.api.v1.geo")),
     path("v1/agencies/", include("egov.api.v1.agencies")),
+    path("v1/identity/", include("egov.api.v1.identity")),
+    path("v1/procedures/", include("egov.api.v1.catalogue")),
 ]

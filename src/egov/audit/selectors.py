@@ -81,3 +81,23 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
                 f"chain head at seq {head.seq} but records end at seq {last_seq}",
             )
     return VerifyResult(True, checked)
+
+
+def audit_records(
+    *,
+    action: str | None = None,
+    subject_type: str | None = None,
+    subject_id: str | None = None,
+    actor_id: str | None = None,
+) -> QuerySet[AuditRecord]:
+    """Records matching every given filter, oldest first (for back-office views and tests)."""
+    rows = AuditRecord.objects.all()
+    if action is not None:
+        rows = rows.filter(action=action)
+    if subject_type is not None:
+        rows = rows.filter(subject_type=subject_type)
+    if subject_id is not None:
+        rows = rows.filter(subject_id=str(subject_id))
+    if actor_id is not None:
+        rows = rows.filter(actor_id=actor_id)
+    return rows.order_by("chain", "seq")

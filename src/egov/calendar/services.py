@@ -85,7 +85,7 @@ def day_override_remove(*, actor: Actor, day: dt.date) -> None:
         if override is None:
             raise NotFound(
                 _("There is no override for %(day)s. Reload the list of overrides."),
-                params={"day": day.isoformat()},
+                params={"day": day},
             )
         diff = audit_diff(_snapshot(override), {})
         override.delete()

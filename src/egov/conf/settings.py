@@ -73,15 +73,8 @@ CSRF_TRUSTED_ORIGINS = env.list(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "django.contrib.staticfiles",
-    "rest_framework",
-    "drf_spectacular",
-    # Platform modules, lowest layer first (see docs/architecture.md).
+    # Platform modules, lowest layer first (see docs/architecture.md). They come before Django's
+    # own apps so that their templates and translations take precedence.
     "egov.core",
     "egov.audit",
     "egov.geo",
@@ -92,6 +85,18 @@ INSTALLED_APPS = [
     "egov.catalogue",
     "egov.api",
     "egov.web",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "oauth2_provider",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -105,10 +110,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "egov.identity.middleware.ActingOnBehalfMiddleware",
     "egov.core.middleware.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "egov.web.middleware.DomainErrorMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "egov.conf.urls"
@@ -161,7 +170,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Identity -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "identity.Account"
 PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Older hashes are still checked, and upgraded to Argon2 at the next login.
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses a locked-out user name and address before any password check.
+    "egov.identity.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,8 +187,102 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "egov.identity.passwords.CharacterClassValidator"},
 ]
-LOGIN_URL = "admin:login"
+LOGIN_URL = "web:identity_login"
+LOGIN_REDIRECT_URL = "web:identity_account"
+
+# Lockout and throttling of password guessing (django-axes): per user name and client address.
+AXES_FAILURE_LIMIT = env.int(
+    "EGOV_LOGIN_FAILURE_LIMIT",
+    5,
+    "Failed logins for one user name from one client address before that pair is locked out.",
+)
+AXES_COOLOFF_TIME = (
+    env.int(
+        "EGOV_LOGIN_LOCKOUT_MINUTES", 15, "Minutes a locked-out user name and address must wait."
+    )
+    / 60  # django-axes reads a number of hours
+)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False  # no banner in every process's log
+AXES_DISABLE_ACCESS_LOG = True  # the platform keeps its own login history (identity.LoginEvent)
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password"]
+AXES_LOCKOUT_CALLABLE = "egov.web.views_identity_login.locked_out"
+
+# One-time codes (registration, password reset) and the second factor (TOTP, django-otp).
+IDENTITY_CODE_SECONDS = env.int(
+    "EGOV_CODE_SECONDS", 10 * 60, "Seconds a one-time code sent by SMS or e-mail stays valid."
+)
+IDENTITY_CODE_MAX_ATTEMPTS = env.int(
+    "EGOV_CODE_MAX_ATTEMPTS", 5, "Wrong entries after which a one-time code is refused for good."
+)
+IDENTITY_RATE_PER_HOUR = env.int(
+    "EGOV_IDENTITY_RATE_PER_HOUR",
+    10,
+    "Registrations, code requests, code entries and password resets allowed per client address "
+    "and per person in one hour.",
+)
+IDENTITY_DELIVERY_PLUGIN = env.str(
+    "EGOV_CODE_DELIVERY",
+    "demo",
+    "Plugin that delivers one-time codes (see `egov/identity/delivery.py`). `demo` writes each "
+    "message to `<EGOV_VAR_DIR>/outbox/`.",
+)
+# domain-vn.md section 11: an own account from the age of 14 (confidence M: configurable here).
+IDENTITY_MIN_AGE = env.int(
+    "EGOV_IDENTITY_MIN_AGE",
+    14,
+    "Age from which a person may have an own account; younger people are represented by a parent.",
+)
+OTP_TOTP_ISSUER = "egov"
+# The fixed second-factor secret of the demo officials (demo mode only; README lists it).
+IDENTITY_DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+def _oidc_private_key() -> str:
+    from_env = env.str(
+        "EGOV_OIDC_RSA_PRIVATE_KEY",
+        "",
+        "PEM RSA private key that signs OpenID Connect ID tokens. When empty, a 2048-bit key is "
+        "generated once into `<EGOV_VAR_DIR>/oidc_rsa_private_key.pem` (mode 0600) and reused.",
+    )
+    if from_env:
+        return from_env
+    key_file = VAR_DIR / "oidc_rsa_private_key.pem"
+    if not key_file.exists():
+        from egov.identity.keys import write_rsa_private_key
+
+        write_rsa_private_key(key_file)
+    return key_file.read_text(encoding="ascii")
+
+
+OAUTH2_PROVIDER = {
+    "OIDC_ENABLED": True,
+    "OIDC_RSA_PRIVATE_KEY": _oidc_private_key(),
+    "OIDC_ISS_ENDPOINT": env.str(
+        "EGOV_OIDC_ISSUER",
+        "",
+        "Issuer URL of the OpenID Connect provider, e.g. `https://id.example.gov.vn/o`. Empty: "
+        "derived from each request.",
+    ),
+    "PKCE_REQUIRED": True,
+    "OAUTH2_VALIDATOR_CLASS": "egov.identity.oidc.EgovOAuth2Validator",
+    "SCOPES": {
+        "openid": _("Sign you in with your national account"),
+        "profile": _("Your full name"),
+        "pin": _("Your personal identification number"),
+        "identity.accounts.read": _("Read the assurance level of accounts (agency systems)"),
+    },
+    "DEFAULT_SCOPES": ["openid"],
+    # Plain-http redirect URIs only in demo mode (a relying party on the same machine).
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https", "http"] if DEMO else ["https"],
+    "ACCESS_TOKEN_EXPIRE_SECONDS": 3600,
+    "ID_TOKEN_EXPIRE_SECONDS": 600,
+    "AUTHORIZATION_CODE_EXPIRE_SECONDS": 60,
+    "REQUEST_APPROVAL_PROMPT": "auto",
+}
 
 # --- Internationalisation -----------------------------------------------------------------------
 LANGUAGE_CODE = "vi"
@@ -248,6 +358,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "egov.identity.drf.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -6,9 +6,11 @@ says what was wrong and what to do. Messages must not contain personal data.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
+from django.utils import formats
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -36,8 +38,15 @@ class DomainError(Exception):
         super().__init__(str(self.code))
 
     def render_message(self) -> str:
+        """The message in the active language; date parameters in its date format."""
         text = str(self.message)
-        return text % self.params if self.params else text
+        if not self.params:
+            return text
+        params = {
+            key: formats.date_format(value) if isinstance(value, dt.date) else value
+            for key, value in self.params.items()
+        }
+        return text % params
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"code": self.code, "message": self.render_message()}

@@ -52,7 +52,7 @@ def _not_found(code: str, as_of: dt.date | None = None) -> NotFound:
             "There is no administrative unit with code %(code)s valid on %(date)s. "
             "Check the code and the date."
         ),
-        params={"code": code, "date": as_of.isoformat()},
+        params={"code": code, "date": as_of},
     )
 
 
@@ -96,7 +96,7 @@ def unit_current_successor(*, code: str, as_of: dt.date) -> Unit:
             return _to_unit(unit)
     raise NotFound(
         _("The unit with code %(code)s has no successor valid on %(date)s."),
-        params={"code": code, "date": as_of.isoformat()},
+        params={"code": code, "date": as_of},
     )
 
 

@@ -127,3 +127,17 @@ class ImportResult:
     unchanged: int
     rejected: int
     report_path: str
+
+
+@dataclass(frozen=True, slots=True)
+class CitizenSummary:
+    """One line of a search result for officials; ``ref`` is the opaque reference used in
+    back-office URLs (never the PIN, which would end up in access logs)."""
+
+    ref: str
+    pin: str
+    full_name: str
+    birth_year: int
+    sex: str
+    status: str
+    permanent_unit_code: str

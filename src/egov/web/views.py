@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
@@ -126,7 +127,7 @@ def unit_resolve(request: HttpRequest) -> HttpResponse:
             form.add_error(
                 "code",
                 _("No administrative unit had code %(code)s on %(date)s. Check the code and date.")
-                % {"code": code, "date": day.isoformat()},
+                % {"code": code, "date": date_format(day)},
             )
         else:
             try:

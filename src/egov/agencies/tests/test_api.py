@@ -104,13 +104,13 @@ def test_detail_not_found_is_clear(client: APIClient) -> None:
     assert response.json() == {
         "code": "not_found",
         "message": f"There is no agency with code 000.00.00.G99 in force on "
-        f"{clock.today().isoformat()}. Check the code and date.",
+        f"{clock.today().day} {clock.today():%B} {clock.today().year}. Check the code and date.",
     }
     response = client.get(
         f"{LIST}000.00.00.H60", {"as_of": "2025-06-30"}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 404
     assert response.json()["message"] == (
-        "There is no agency with code 000.00.00.H60 in force on 2025-06-30. "
+        "There is no agency with code 000.00.00.H60 in force on 30 June 2025. "
         "Check the code and date."
     )

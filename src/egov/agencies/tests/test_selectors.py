@@ -132,8 +132,10 @@ def test_agency_for_unit_resolves_a_former_province_through_geo() -> None:
 def test_agency_for_unit_not_found() -> None:
     with pytest.raises(NotFound) as missing:
         agency_for_unit(unit_code="02", kind=PC, as_of=dt.date(2024, 6, 1))
-    assert missing.value.render_message() == (
-        "No agency of kind provincial_peoples_committee serves the unit 02 on 2024-06-01."
+    with translation.override("en"):
+        message = missing.value.render_message()
+    assert message == (
+        "No agency of kind Provincial People's Committee serves the unit 02 on 1 June 2024."
     )
     with pytest.raises(NotFound):
         agency_for_unit(unit_code="99", kind=PC, as_of=AS_OF)

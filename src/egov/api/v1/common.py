@@ -35,8 +35,8 @@ def query_date(serializer_class: type[serializers.Serializer[Any]], request: Req
     return as_of or clock.today()
 
 
+# Open data: anyone may read; throttled per client address (EGOV_API_ANON_RATE). A comment, not
+# a docstring: drf-spectacular would copy a docstring into every operation's description.
 class PublicAPIView(APIView):
-    """Open data: anyone may read; throttled per client address (EGOV_API_ANON_RATE)."""
-
     permission_classes = [AllowAny]
     throttle_classes = [AnonRateThrottle]

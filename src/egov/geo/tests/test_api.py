@@ -71,14 +71,14 @@ def test_unit_detail_and_404(client: APIClient) -> None:
     assert missing_vi.status_code == 404
     assert missing_vi.json() == {
         "code": "not_found",
-        "message": "Không có đơn vị hành chính mã 02 còn hiệu lực vào ngày 2026-01-01. "
+        "message": "Không có đơn vị hành chính mã 02 còn hiệu lực vào ngày 01/01/2026. "
         "Vui lòng kiểm tra lại mã và ngày.",
     }
     missing = client.get("/api/v1/geo/units/02", {"as_of": "2026-01-01"}, HTTP_ACCEPT_LANGUAGE="en")
     assert missing.status_code == 404
     assert missing.json() == {
         "code": "not_found",
-        "message": "There is no administrative unit with code 02 valid on 2026-01-01. "
+        "message": "There is no administrative unit with code 02 valid on 1 January 2026. "
         "Check the code and the date.",
     }
 

@@ -102,7 +102,8 @@ def test_unit_get_unknown_on_that_date_is_not_found(code: str, as_of: dt.date) -
     with translation.override("en"):
         message = caught.value.render_message()
     assert message == (
-        f"There is no administrative unit with code {code} valid on {as_of.isoformat()}. "
+        f"There is no administrative unit with code {code} valid on "
+        f"{as_of.day} {as_of:%B} {as_of.year}. "
         "Check the code and the date."
     )
 

@@ -22,7 +22,7 @@ def test_province_list_shows_the_34_provinces(client: Client, prefix: str, lang:
 
 def test_province_list_shows_types_counts_and_former_provinces(client: Client) -> None:
     html = body(client.get("/en/units/"))
-    assert "34 province-level units in force on March 2, 2026." in html
+    assert "34 province-level units in force on 2 March 2026." in html
     assert "23 of them were formed by merging former provinces" in html
     hanoi = html[html.index('href="/en/units/01/"') :]
     hanoi = hanoi[: hanoi.index("</tr>")]
@@ -79,7 +79,7 @@ def test_unknown_or_former_or_commune_code_is_404(client: Client, prefix: str, c
 
 def test_former_province_404_says_what_to_do(client: Client) -> None:
     html = body(client.get("/en/units/02/"))
-    assert "There is no administrative unit with code 02 valid on 2026-03-02" in html
+    assert "There is no administrative unit with code 02 valid on 2 March 2026" in html
     assert 'href="/en/units/"' in html
 
 
@@ -146,4 +146,4 @@ def test_resolve_bad_input_message_in_english(client: Client) -> None:
     html = body(client.get("/en/units/resolve/", {"code": "99", "date": "2024-01-01"}))
     assert "<title>Error: Find a unit by code and date" in html
     assert "There is a problem" in html
-    assert "No administrative unit had code 99 on 2024-01-01." in html
+    assert "No administrative unit had code 99 on 1 January 2024." in html

@@ -1,0 +1,275 @@
+"""The authorisation matrix: every protected page and API of the project, tried as each kind of
+caller (issue 4, item 5).
+
+Views are discovered from the URL resolver. A view protected by ``egov.web.permissions`` (it
+carries ``egov_protection``) or a DRF view whose permission classes are not all ``AllowAny`` must
+have a row in ``MATRIX``; any other view must be listed in ``PUBLIC`` (or ``PROTOCOL``). So a new
+view fails this test until someone decides, in a row, who may use it.
+
+Callers: anonymous; citizen owner / citizen not owner; official of another agency holding the
+row's role; official of the right agency with and without the role; system client (bearer token)
+with and without the row's scope. "login" means a redirect to the login page (web) or 401 (API).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from oauth2_provider.models import AccessToken, Application
+from rest_framework.permissions import AllowAny
+
+from egov.core.actor import Actor
+from egov.identity import services
+from egov.identity.facade import Role
+from egov.identity.models import Account, AccountKind
+
+JUSTICE = "000.00.15.H29"  # TP HCM Department of Justice
+POLICE = "000.00.29.G01"  # TP HCM police
+MINISTRY = "000.00.00.G15"  # Ministry of Justice (catalogue editors)
+OTHER = "000.00.00.G18"  # Ministry of Health: "another agency"
+AN, BINH = "079090001234", "001192005678"
+
+PERSONAS = (
+    "anonymous",
+    "citizen_owner",
+    "citizen_other",
+    "official_other_agency",
+    "official_with_role",
+    "official_without_role",
+    "system_with_scope",
+    "system_without_scope",
+)
+
+# Open to everyone on purpose.
+PUBLIC = {
+    "healthz", "readyz", "set_language", "", "api:schema",
+    "api:geo:provinces", "api:geo:unit", "api:geo:unit-children", "api:geo:unit-successor",
+    "api:geo:search", "api:agencies:list", "api:agencies:detail",
+    "api:catalogue:list", "api:catalogue:detail",
+    "web:home", "web:province_list", "web:unit_resolve", "web:province_detail",
+    "web:agency_list", "web:agency_detail", "web:accessibility",
+    "web:procedure_list", "web:procedure_detail", "web:procedure_submit",
+    "web:identity_login", "web:identity_second_factor", "web:identity_login_setup",
+    "web:identity_logout", "web:identity_password_forgot", "web:identity_password_reset",
+    "web:identity_register", "web:identity_register_verify", "web:identity_demo_outbox",
+}  # fmt: skip
+# OAuth2 / OpenID Connect protocol endpoints: client authentication and tokens, tested in
+# src/egov/identity/tests/test_oidc.py (authorize requires a login; token needs the client).
+PROTOCOL = {
+    "oauth2_provider:authorize", "oauth2_provider:token", "oauth2_provider:revoke-token",
+    "oauth2_provider:introspect", "oauth2_provider:oidc-connect-discovery-info",
+    "oauth2_provider:jwks-info", "oauth2_provider:user-info",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str
+    path: Callable[[dict[str, Any]], str]
+    agency: str = JUSTICE  # the "right agency"
+    role: Role | None = None
+    method: str = "get"
+    data: dict[str, str] = field(default_factory=dict)
+    ok: int = 200
+    expect: dict[str, int | str] = field(default_factory=dict)  # overrides of the defaults
+    scope: str = ""
+
+
+def _defaults(protection: str, row: Row) -> dict[str, int | str]:
+    ok = row.ok
+    if protection == "account":
+        base = dict.fromkeys(PERSONAS[1:6], ok)
+    elif protection == "citizen":
+        base = {"citizen_owner": ok, "citizen_other": ok} | dict.fromkeys(PERSONAS[3:6], 403)
+    elif protection.startswith("role:"):
+        base = {"citizen_owner": 403, "citizen_other": 403, "official_other_agency": ok,
+                "official_with_role": ok, "official_without_role": 403}  # fmt: skip
+    else:  # API: owner, or a token with the scope
+        base = {"citizen_owner": ok, "citizen_other": 403, "official_other_agency": 403,
+                "official_with_role": 403, "official_without_role": 403,
+                "system_with_scope": ok, "system_without_scope": 403}  # fmt: skip
+    login = 401 if protection == "api" else "login"
+    defaults: dict[str, int | str] = {"anonymous": login}
+    defaults |= {"system_with_scope": login, "system_without_scope": login}
+    return defaults | base | row.expect
+
+
+OFFICIALS = ("official_other_agency", "official_with_role", "official_without_role")
+NEEDS_POPULATION = {"web:identity_acting", "web:population_my_information"}
+RANDOM_UUID = "00000000-0000-4000-8000-000000000000"
+MATRIX: list[Row] = [
+    # identity: my account (any person)
+    Row("web:identity_account", lambda c: "/en/identity/account/"),
+    Row("web:identity_logout_everywhere", lambda c: "/en/identity/account/logout-everywhere/",
+        method="post", ok=302),
+    Row("web:identity_second_factor_setup", lambda c: "/en/identity/account/second-factor/"),
+    Row("web:identity_second_factor_remove", lambda c: "/en/identity/account/second-factor/remove/",
+        method="post", ok=302,
+        expect=dict.fromkeys(OFFICIALS, 409)),
+    Row("web:identity_acting", lambda c: "/en/identity/account/acting/"),
+    Row("web:identity_organisation_register", lambda c: "/en/identity/account/organisations/",
+        method="post", ok=400),
+    # identity: agency administrators, only within their own agency
+    Row("web:identity_officials", lambda c: f"/en/identity/officials/?agency={JUSTICE}",
+        role=Role.AGENCY_ADMIN, expect={"official_other_agency": 403}),
+    Row("web:identity_official_detail",
+        lambda c: f"/en/identity/officials/{JUSTICE}/{c['target_official']}/",
+        role=Role.AGENCY_ADMIN, expect={"official_other_agency": 403}),
+    Row("web:identity_official_role_revoke",
+        lambda c: f"/en/identity/officials/{JUSTICE}/{c['target_official']}/revoke/",
+        role=Role.AGENCY_ADMIN, method="post", data={"role": "handler"}, ok=302,
+        expect={"official_other_agency": 403}),
+    Row("web:identity_official_deactivate",
+        lambda c: f"/en/identity/officials/{JUSTICE}/{c['target_official']}/close/",
+        role=Role.AGENCY_ADMIN, method="post", ok=302, expect={"official_other_agency": 403}),
+    Row("web:identity_level_raise", lambda c: "/en/identity/level/", agency=POLICE,
+        role=Role.POPULATION_OFFICER),
+    # identity API: the account holder, or an agency system with the scope
+    Row("api:identity-account", lambda c: f"/api/v1/identity/accounts/{c['owner']}/",
+        scope="identity.accounts.read"),
+    Row("api:identity-account", lambda c: f"/api/v1/identity/accounts/{c['target_official']}/",
+        role=Role.AGENCY_ADMIN, scope="identity.accounts.read",
+        expect={"citizen_owner": 403, "official_with_role": 200}),
+    # population back office (police) and "My information" (citizens)
+    Row("web:population_search", lambda c: "/en/population/", agency=POLICE,
+        role=Role.POPULATION_OFFICER),
+    Row("web:population_birth", lambda c: "/en/population/births/", agency=POLICE,
+        role=Role.POPULATION_OFFICER),
+    Row("web:population_record", lambda c: "/en/population/citizens/unknown-ref/",
+        agency=POLICE, role=Role.POPULATION_OFFICER, ok=404),
+    Row("web:population_event", lambda c: "/en/population/citizens/unknown-ref/death/",
+        agency=POLICE, role=Role.POPULATION_OFFICER, ok=404),
+    Row("web:population_my_information", lambda c: "/en/my-information/"),
+    # catalogue editing
+    Row("web:catalogue_editor", lambda c: "/en/catalogue/", agency=MINISTRY,
+        role=Role.CATALOGUE_EDITOR),
+    Row("web:catalogue_procedure", lambda c: "/en/catalogue/procedures/9.999999/",
+        agency=MINISTRY, role=Role.CATALOGUE_EDITOR, ok=404),
+    Row("web:catalogue_version_edit", lambda c: f"/en/catalogue/versions/{RANDOM_UUID}/edit/",
+        agency=MINISTRY, role=Role.CATALOGUE_EDITOR, ok=404),
+    Row("web:catalogue_version_diff", lambda c: f"/en/catalogue/versions/{RANDOM_UUID}/",
+        agency=MINISTRY, role=Role.CATALOGUE_EDITOR, ok=404),
+    Row("web:catalogue_version_discard",
+        lambda c: f"/en/catalogue/versions/{RANDOM_UUID}/discard/",
+        agency=MINISTRY, role=Role.CATALOGUE_EDITOR, method="post", ok=404),
+]  # fmt: skip
+
+
+def _walk(patterns: list[Any], ns: str = "") -> Iterator[tuple[str, Any]]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":
+                continue  # Django's admin: staff only, with its own tests
+            yield from _walk(
+                pattern.url_patterns, ns + (f"{pattern.namespace}:" if pattern.namespace else "")
+            )
+        elif isinstance(pattern, URLPattern):
+            yield ns + (pattern.name or ""), pattern.callback
+
+
+def _protection(callback: Any) -> str | None:
+    marked = getattr(callback, "egov_protection", None)
+    if marked:
+        return str(marked)
+    cls = getattr(callback, "cls", None)
+    classes = getattr(cls, "permission_classes", None)
+    if classes is not None and any(c is not AllowAny for c in classes):
+        return "api"
+    return None
+
+
+def _views() -> dict[str, str | None]:
+    return {name: _protection(cb) for name, cb in _walk(get_resolver().url_patterns)}
+
+
+def test_every_view_is_classified() -> None:
+    views = _views()
+    rows = {row.name for row in MATRIX}
+    missing = sorted(n for n, p in views.items() if p and n not in rows)
+    unknown = sorted(n for n, p in views.items() if not p and n not in PUBLIC | PROTOCOL)
+    stale = sorted(rows - {n for n, p in views.items() if p})
+    assert missing == [], f"protected views without an authorisation-matrix row: {missing}"
+    assert unknown == [], f"unprotected views not listed as public: {unknown}"
+    assert stale == [], f"matrix rows for views that are gone or no longer protected: {stale}"
+
+
+def _official(username: str, agency: str, role: Role | None) -> Account:
+    account = Account.objects.create(
+        username=username, kind=AccountKind.OFFICIAL, agency_code=agency, full_name=username
+    )
+    if role is not None:
+        services.role_grant(
+            actor=Actor.system("tests"), account=account, role=role, agency_code=agency
+        )
+    return account
+
+
+def _system_token(client_id: str, scope: str) -> str:
+    owner = Account.objects.create(
+        username=f"system:{client_id}", kind=AccountKind.SYSTEM, agency_code=JUSTICE
+    )
+    app = Application.objects.create(
+        client_id=client_id, user=owner, client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS, name=client_id,
+    )  # fmt: skip
+    token = AccessToken.objects.create(
+        application=app, token=uuid.uuid4().hex, scope=scope,
+        expires=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+    )  # fmt: skip
+    return token.token
+
+
+def _request(client: Client, row: Row, path: str, **headers: str) -> Any:
+    call = client.post if row.method == "post" else client.get
+    return call(path, row.data, **headers)
+
+
+CASES = [(row, persona) for row in MATRIX for persona in PERSONAS]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("row", "persona"),
+    CASES,
+    ids=[f"{r.name}#{i // len(PERSONAS)}-{p}" for i, (r, p) in enumerate(CASES)],
+)
+def test_matrix(row: Row, persona: str, client: Client) -> None:
+    if row.name in NEEDS_POPULATION:
+        call_command("population_demo", count=0, verbosity=0)
+    protection = _views()[row.name]
+    assert protection is not None
+    owner = Account.objects.create(username=AN, pin=AN, assurance_level=2, full_name="An")
+    other = Account.objects.create(username=BINH, pin=BINH, assurance_level=1, full_name="Bình")
+    target = _official("target.official", JUSTICE, Role.HANDLER)
+    role = row.role or Role.RECEIVER
+    accounts = {
+        "citizen_owner": owner,
+        "citizen_other": other,
+        "official_other_agency": _official("other.agency", OTHER, role),
+        "official_with_role": _official("with.role", row.agency, role),
+        "official_without_role": _official("without.role", row.agency, None),
+    }
+    headers: dict[str, str] = {}
+    if persona in accounts:
+        client.force_login(accounts[persona])
+    elif persona.startswith("system"):
+        scope = row.scope if persona == "system_with_scope" else "openid"
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {_system_token(persona, scope)}"
+    context = {"owner": owner.public_id, "target_official": target.public_id}
+    response = _request(client, row, row.path(context), **headers)
+    expected = _defaults(protection, row)[persona]
+    if expected == "login":
+        assert response.status_code == 302, response.status_code
+        assert "/identity/login/?next=" in response["Location"]
+    else:
+        assert response.status_code == expected, (response.status_code, response.content[:300])
+        if response.status_code == 302:
+            assert "/identity/login/?next=" not in response["Location"]
