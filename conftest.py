@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from django.conf import LazySettings
@@ -35,6 +36,18 @@ def system_actor() -> Actor:
 @pytest.fixture
 def official_actor() -> Actor:
     return Actor(kind=ActorKind.OFFICIAL, id="off-0001", agency_code="000.00.00.G22")
+
+
+@pytest.fixture
+def verified_login() -> Callable[[Any, Any], None]:
+    """``verified_login(client, account)``: log in like ``client.force_login`` and, for an
+    official, mark the session as having passed the second factor (django-otp ``otp_login`` with
+    the account's TOTP device). Officials' pages refuse sessions without it. Tests under
+    ``src/egov/<module>/`` use this fixture, since importing identity's test helpers from another
+    module would break the dependency rule (``tests/test_architecture.py``)."""
+    from egov.identity.tests.factories import force_login_verified
+
+    return force_login_verified
 
 
 def load_reference_data() -> None:

@@ -91,7 +91,9 @@ def _login_cookie(account: Any) -> dict[str, Any]:
     from django.conf import settings
     from django.test import Client
 
+    from egov.identity.tests.factories import force_login_verified
+
     client = Client()
-    client.force_login(account)
+    force_login_verified(client, account)  # officials: second factor passed
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     return {"name": settings.SESSION_COOKIE_NAME, "value": cookie.value}

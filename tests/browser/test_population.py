@@ -30,8 +30,10 @@ def _login(page: Any, site: str, account: Any) -> None:
     from django.conf import settings
     from django.test import Client
 
+    from egov.identity.tests.factories import force_login_verified
+
     client = Client()
-    client.force_login(account)
+    force_login_verified(client, account)  # officials: second factor passed
     cookie = client.cookies[settings.SESSION_COOKIE_NAME]
     page.context.add_cookies(
         [{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value, "url": site}]

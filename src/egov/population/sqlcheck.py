@@ -64,6 +64,7 @@ def _reference(ref: Reference) -> None:
         with cursor.cursor.copy("COPY pop_ref_code FROM STDIN") as copy:
             for code in ref.units:
                 copy.write_row((code, ref.parents.get(code, code if len(code) == 2 else "")))
+        cursor.execute("ANALYZE pop_ref_unit, pop_ref_code")  # sizes for the hash joins
 
 
 def _problem(pin: str, **kwargs: Any) -> str:
@@ -197,6 +198,7 @@ def validate(*, ref: Reference, today: dt.date, report: Callable[[int, str, str]
         "AND (pu.valid_to IS NULL OR pu.valid_to >= r.since_day) OFFSET 0"
     )
     with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {RAW}")  # row count for the planner
         cursor.execute("DROP TABLE IF EXISTS pg_temp.pop_staging")
         # One pass: typed columns are computed only for valid rows (err IS NULL).
         cursor.execute(
@@ -226,3 +228,5 @@ def validate(*, ref: Reference, today: dt.date, report: Callable[[int, str, str]
             report(line, code, reason)
         if rejected:
             cursor.execute("DELETE FROM pop_staging WHERE err IS NOT NULL")
+        # Free the temporary space now rather than at commit (before the inserts).
+        cursor.execute(f"DROP TABLE {RAW}, pop_ref_unit, pop_ref_code")

@@ -84,18 +84,25 @@ def apply(*, now: dt.datetime, report: Any) -> tuple[int, int, int]:
     rejected = 0
     with connection.cursor() as cursor:
         if _vendor() == "postgresql":
+            # Sorts and hashes of a whole chunk in memory, not in temporary files; the import
+            # is one transaction that can simply be rerun (idempotent) if the server crashes.
+            cursor.execute("SET LOCAL work_mem = '256MB'")
+            cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute(f"ANALYZE {TABLE}")
         dupes = (
             f"SELECT line FROM (SELECT line, ROW_NUMBER() OVER (PARTITION BY pin ORDER BY line) "  # noqa: S608
             f"AS n FROM {TABLE}) AS ranked WHERE n > 1"
         )
-        cursor.execute(dupes + " ORDER BY line")
-        for (line,) in _fetch(cursor):
-            rejected += 1
-            report(
-                line, "duplicate_in_file", "the same PIN appears on an earlier line of this file"
-            )
-        if rejected:
+        # Usually none: one hash aggregate finds out, the window function (a sort) only then.
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {TABLE} GROUP BY pin HAVING count(*) > 1)"  # noqa: S608
+        )
+        if cursor.fetchone()[0]:
+            cursor.execute(dupes + " ORDER BY line")
+            for (line,) in _fetch(cursor):
+                rejected += 1
+                report(line, "duplicate_in_file",
+                       "the same PIN appears on an earlier line of this file")  # fmt: skip
             cursor.execute(f"DELETE FROM {TABLE} WHERE line IN ({dupes})")  # noqa: S608
         joined = f"FROM {TABLE} s JOIN population_citizen c ON c.pin = s.pin"
         cursor.execute(f"SELECT count(*) {joined} WHERE c.source_hash = s.source_hash")
@@ -138,7 +145,7 @@ def apply(*, now: dt.datetime, report: Any) -> tuple[int, int, int]:
 # the foreign key checked by one anti-join instead of a trigger per row). A partition is
 # detached for that (ACCESS EXCLUSIVE lock on the citizen table until the import commits) and
 # attached again with the same index and constraint definitions. Smaller loads insert in PIN
-# order through the partitioned table.
+# order straight into their partition, indexes in place.
 BULK_MIN_ROWS = 5_000
 CITIZEN = "population_citizen"
 RESIDENCE = "population_residence"
@@ -154,22 +161,10 @@ def _holds_fewer(cursor: Any, table: str, rows: int) -> bool:
     return int(cursor.fetchone()[0]) < rows
 
 
-def _bulk_targets(cursor: Any) -> dict[str, int]:
-    """Partitions to load without indexes: {province prefix: rows}."""
-    cursor.execute(f"SELECT substr(pin, 1, 3), count(*) FROM {TABLE} GROUP BY 1")  # noqa: S608
-    counts = {prefix: int(n) for prefix, n in cursor.fetchall()}
-    return {
-        prefix: n
-        for prefix, n in counts.items()
-        if n >= BULK_MIN_ROWS
-        and prefix in PIN_PROVINCE_CODES
-        and _holds_fewer(cursor, _partition(prefix), n)
-    }
-
-
 def _definitions(cursor: Any, table: str) -> tuple[list[str], list[str]]:
     """(statements dropping, statements recreating) the indexes, unique/primary keys and
-    foreign keys of ``table``, except the ones named ``keep``."""
+    foreign keys of ``table``, from the catalogue (the same definitions, so PostgreSQL attaches
+    a rebuilt partition's indexes to the parent's)."""
     cursor.execute(
         "SELECT conname, pg_get_constraintdef(oid), conindid FROM pg_constraint "
         "WHERE conrelid = %s::regclass AND contype IN ('p', 'u', 'f') ORDER BY contype DESC",
@@ -200,39 +195,50 @@ def _bulk_session(cursor: Any) -> None:
 
 
 def _insert_citizens_pg(cursor: Any, stamp: Any) -> int:
-    targets = _bulk_targets(cursor)
-    insert = f"INSERT INTO {{table}} ({_CITIZEN_COLUMNS}) SELECT {_CITIZEN_SELECT} FROM {TABLE}"
-    if targets:
-        _bulk_session(cursor)
-        cursor.execute(f"CREATE INDEX ON {TABLE} (pin)")  # one range scan per partition
-        cursor.execute(f"ANALYZE {TABLE}")
+    """Insert straight into each partition in PIN order (a range scan of the staging index);
+    partitions that qualify (``BULK_MIN_ROWS``) are loaded without indexes."""
+    cursor.execute(f"SELECT substr(pin, 1, 3), count(*) FROM {TABLE} GROUP BY 1")  # noqa: S608
+    counts = {prefix: int(n) for prefix, n in cursor.fetchall()}
+    if not counts:
+        return 0
+    cursor.execute(f"CREATE INDEX ON {TABLE} (pin)")
+    insert = f"INSERT INTO {{table}} ({_CITIZEN_COLUMNS}) SELECT {_CITIZEN_SELECT} FROM {TABLE}"  # noqa: S608
     inserted = 0
-    for prefix in sorted(targets):
+    for prefix in sorted(p for p in counts if p in PIN_PROVINCE_CODES):
         table = _partition(prefix)
-        cursor.execute(
-            "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE oid = %s::regclass",
-            [table],
-        )
-        bound = cursor.fetchone()[0]
-        cursor.execute(f"ALTER TABLE {CITIZEN} DETACH PARTITION {table}")
-        drop, create = _definitions(cursor, table)
-        for statement in drop:
-            cursor.execute(statement)
-        upper = f"{int(prefix) + 1:03d}"
+        bulk = counts[prefix] >= BULK_MIN_ROWS and _holds_fewer(cursor, table, counts[prefix])
+        rebuild = _detach(cursor, table) if bulk else None
         cursor.execute(
             insert.format(table=table) + " WHERE pin >= %s AND pin < %s ORDER BY pin",
-            [stamp, stamp, prefix, upper],
+            [stamp, stamp, prefix, f"{int(prefix) + 1:03d}"],
         )
         inserted += cursor.rowcount
-        for statement in create:
-            cursor.execute(statement)
-        cursor.execute(f"ALTER TABLE {CITIZEN} ATTACH PARTITION {table} {bound}")
-    done = ", ".join(f"'{prefix}'" for prefix in sorted(targets))  # digits only
-    rest = f" WHERE substr(pin, 1, 3) NOT IN ({done})" if done else ""
+        if rebuild:
+            for statement in rebuild:
+                cursor.execute(statement)
+    if any(p not in PIN_PROVINCE_CODES for p in counts):  # the default partition
+        listed = ", ".join(f"'{code}'" for code in PIN_PROVINCE_CODES)  # digits only
+        cursor.execute(
+            insert.format(table=CITIZEN) + f" WHERE substr(pin, 1, 3) NOT IN ({listed})",
+            [stamp, stamp],
+        )
+        inserted += cursor.rowcount
+    return inserted
+
+
+def _detach(cursor: Any, table: str) -> list[str]:
+    """Detach partition ``table`` and drop its keys and indexes; returns the statements that
+    rebuild them and attach it again (PostgreSQL matches the rebuilt indexes to the parent's)."""
+    _bulk_session(cursor)
     cursor.execute(
-        insert.format(table=CITIZEN) + rest + " ORDER BY pin", [stamp, stamp]  # index locality
+        "SELECT pg_get_expr(relpartbound, oid) FROM pg_class WHERE oid = %s::regclass", [table]
     )
-    return inserted + cursor.rowcount
+    bound = cursor.fetchone()[0]
+    cursor.execute(f"ALTER TABLE {CITIZEN} DETACH PARTITION {table}")
+    drop, create = _definitions(cursor, table)
+    for statement in drop:
+        cursor.execute(statement)
+    return [*create, f"ALTER TABLE {CITIZEN} ATTACH PARTITION {table} {bound}"]
 
 
 def _insert_residences_pg(cursor: Any, stamp: Any) -> None:
@@ -240,10 +246,10 @@ def _insert_residences_pg(cursor: Any, stamp: Any) -> None:
     rows = int(cursor.fetchone()[0])
     insert = (
         f"INSERT INTO {RESIDENCE} ({_RESIDENCE_COLUMNS}) SELECT {_RESIDENCE_SELECT} "  # noqa: S608
-        f"FROM {TABLE} WHERE perm_unit <> '' ORDER BY pin"
+        f"FROM {TABLE} WHERE perm_unit <> ''"
     )
     if rows < BULK_MIN_ROWS or not _holds_fewer(cursor, RESIDENCE, rows):
-        cursor.execute(insert, [stamp])
+        cursor.execute(insert + " ORDER BY pin", [stamp])  # index locality
         return
     _bulk_session(cursor)
     cursor.execute(f"LOCK TABLE {RESIDENCE} IN ACCESS EXCLUSIVE MODE")

@@ -4,6 +4,9 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.functional import SimpleLazyObject
+
+from egov.web.permissions import request_roles
 
 # URL name -> main navigation section, so the header marks where the user is.
 _SECTIONS = {
@@ -23,4 +26,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "EGOV_DEMO": settings.DEMO,
         "nav_url_name": url_name,
         "nav_section": _SECTIONS.get(url_name or ""),
+        # Role values of the logged-in official, read only when a template asks (the navigation
+        # does for officials) and at most once per request; no query for anyone else.
+        "nav_roles": SimpleLazyObject(lambda: request_roles(request)),
     }

@@ -1,7 +1,9 @@
 """Catalogue pages: public search and procedure detail; editors' drafting, diff and publishing.
 
 Thin: parse, authorise (``role_required(Role.CATALOGUE_EDITOR)`` on every editing page; the
-services check the role again), call one catalogue selector or service, render.
+services check the role again), call one catalogue selector or service, render. Editors edit the
+national catalogue whatever their agency (no jurisdiction check on the procedure; decision in
+``egov/catalogue/README.md``).
 """
 
 from __future__ import annotations

@@ -156,7 +156,8 @@ def official_deactivate(request: HttpRequest, agency: str, account_id: UUID) -> 
 @role_required(Role.POPULATION_OFFICER)
 def level_raise(request: HttpRequest) -> HttpResponse:
     """Find a citizen account by PIN, then raise it to level 2 after checking the person and
-    their identity card in person."""
+    their identity card in person. Any population officer, nationwide: identity is verified in
+    person at any police office (decision in ``egov/identity/README.md``)."""
     form = PinForm(request.POST or request.GET or None)
     found = None
     if form.is_bound and form.is_valid():

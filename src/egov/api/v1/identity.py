@@ -3,6 +3,7 @@ assurance level, for agency systems deciding what a person may do online.
 
 Who may read: a system client whose token carries the scope ``identity.accounts.read``; the
 account holder; an administrator of the official's agency. Nobody else (403; 401 anonymous).
+Officials using a session must have passed the second factor.
 """
 
 from __future__ import annotations
@@ -44,6 +45,12 @@ def token_scopes(request: Request) -> frozenset[str]:
     return frozenset(scope.split()) if isinstance(scope, str) else frozenset()
 
 
+def _second_factor_passed(request: Request) -> bool:
+    """django-otp's verification of the session (``OTPMiddleware`` adds ``is_verified``)."""
+    is_verified = getattr(request.user, "is_verified", None)
+    return bool(callable(is_verified) and is_verified())
+
+
 class ScopeOrRole(BasePermission):
     """A token with every scope in ``view.required_scopes``, or a session (or token) whose actor
     passes ``view.allow_person(actor)`` when the view defines it."""
@@ -57,6 +64,8 @@ class ScopeOrRole(BasePermission):
         required = frozenset(getattr(view, "required_scopes", ()))
         if request.auth is not None and hasattr(request.auth, "scope"):
             return bool(required) and required <= token_scopes(request)
+        if actor.kind is ActorKind.OFFICIAL and not _second_factor_passed(request):
+            return False  # officials' sessions must have passed the second factor
         allow_person = getattr(view, "allow_person", None)
         return bool(allow_person and allow_person(actor))
 

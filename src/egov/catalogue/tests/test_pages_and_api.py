@@ -44,16 +44,18 @@ def test_anonymous_is_sent_to_login_for_every_editing_page(client: Client) -> No
 
 @pytest.mark.parametrize("who", ["citizen", "official"])
 def test_citizens_and_officials_without_the_role_are_refused(
-    client: Client, who: str, request: Any
+    client: Client, who: str, request: Any, verified_login: Any
 ) -> None:
-    client.force_login(request.getfixturevalue(who))
+    verified_login(client, request.getfixturevalue(who))
     for method, url in _editing_urls():
         assert (url, getattr(client, method)(url).status_code) == (url, 403)
     assert selectors.procedure_versions(procedure_code=CODE)[0].status == "published"
 
 
-def test_editor_drafts_edits_sees_the_diff_and_publishes(client: Client, editor: Any) -> None:
-    client.force_login(editor)
+def test_editor_drafts_edits_sees_the_diff_and_publishes(
+    client: Client, editor: Any, verified_login: Any
+) -> None:
+    verified_login(client, editor)
     assert client.get("/en/catalogue/").status_code == 200
     vid = _draft_id(client)
     page = client.get(f"/en/catalogue/versions/{vid}/edit/")
@@ -93,8 +95,10 @@ def test_editor_drafts_edits_sees_the_diff_and_publishes(client: Client, editor:
     assert (after.fee_total(online=False), after.processing_days) == (25000, 7)
 
 
-def test_bad_edit_input_shows_errors_and_writes_nothing(client: Client, editor: Any) -> None:
-    client.force_login(editor)
+def test_bad_edit_input_shows_errors_and_writes_nothing(
+    client: Client, editor: Any, verified_login: Any
+) -> None:
+    verified_login(client, editor)
     vid = _draft_id(client)
     bad = {
         "change_note": "",

@@ -240,3 +240,77 @@ def test_generator_is_deterministic_and_realistic(tmp_path: Path) -> None:
     assert Citizen.objects.count() == 150
     provinces = {p[:3] for p in Citizen.objects.values_list("pin", flat=True)}
     assert len(provinces) > 20
+
+
+def _catalogue() -> dict[str, Any]:
+    """Partitions, indexes attached to each parent index, keys of the citizen and residence
+    tables (PostgreSQL catalogue)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_inherits WHERE inhparent = 'population_citizen'::regclass"
+        )
+        partitions = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT i.relname, count(h.inhrelid) FROM pg_index x "
+            "JOIN pg_class i ON i.oid = x.indexrelid "
+            "LEFT JOIN pg_inherits h ON h.inhparent = x.indexrelid "
+            "WHERE x.indrelid IN ('population_citizen'::regclass, "
+            "'population_residence'::regclass) GROUP BY 1 ORDER BY 1"
+        )
+        indexes = dict(cursor.fetchall())
+        cursor.execute(
+            "SELECT c.conname, count(k.oid) FROM pg_constraint c "
+            "LEFT JOIN pg_constraint k ON k.conparentid = c.oid "
+            "WHERE c.conrelid = 'population_citizen'::regclass AND c.contype IN ('p', 'f') "
+            "GROUP BY 1 ORDER BY 1"
+        )
+        keys = dict(cursor.fetchall())
+    return {"partitions": partitions, "indexes": indexes, "keys": keys}
+
+
+def test_bulk_load_rebuilds_indexes_and_stays_idempotent(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: partitions and the residence table receiving at least BULK_MIN_ROWS rows are
+    loaded without indexes, then rebuilt and attached again exactly as before."""
+    from django.db import connection
+
+    from egov.population import selectors, staging
+
+    if connection.vendor != "postgresql":
+        pytest.skip("bulk loading (detach, load, rebuild indexes) is PostgreSQL only")
+    monkeypatch.setattr(staging, "BULK_MIN_ROWS", 2)
+    detached: list[str] = []
+    real_detach = staging._detach
+
+    def spy(cursor: Any, table: str) -> list[str]:
+        detached.append(table)
+        return real_detach(cursor, table)
+
+    monkeypatch.setattr(staging, "_detach", spy)
+    before = _catalogue()
+    path = tmp_path / "g.csv"
+    write_file(path=path, count=200, seed=11)
+    with path.open(encoding="utf-8") as handle:
+        with_home = sum(1 for r in csv.DictReader(handle) if r["permanent_unit"])
+    result, report = run(path)
+    assert (result.inserted, result.rejected, report) == (200, 0, [])
+    assert len(detached) > 10
+    assert _catalogue() == before
+    assert before["partitions"] == 64
+    assert sorted(set(before["indexes"].values())) == [0, 64]
+    assert Citizen.objects.count() == 200
+    assert Residence.objects.count() == with_home > 0
+    again, _ = run(path)
+    assert (again.inserted, again.unchanged, again.rejected) == (0, 200, 0)
+    first = Citizen.objects.order_by("pin").first()
+    assert first is not None
+    found = selectors.citizen_search(
+        actor=Actor.system("tests"), purpose="test", name=first.full_name
+    )
+    assert first.pin in [c.pin for c in found]
+    children = Citizen.objects.exclude(father_pin="").first()
+    assert children is not None
+    assert Citizen.objects.filter(father_pin=children.father_pin).exists()
