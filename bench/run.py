@@ -1,8 +1,9 @@
 """Run the benchmarks in bench/ and print one table of figures beside their limits.
 
 Usage: ``make bench`` or ``python bench/run.py [name ...]`` (names without the ``bench_`` prefix).
-Uses the database in ``DATABASE_URL`` (PostgreSQL for the national-scale figures) or a scratch
-SQLite file; never the demo database.
+Benchmarks empty and refill tables, so they never touch ``DATABASE_URL``: they use the database in
+``BENCH_DATABASE_URL`` (a PostgreSQL database kept for benchmarks, for the national-scale figures)
+or else a scratch SQLite file.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ def main(argv: list[str]) -> int:
             "EGOV_HTTPS": "0",
             "PYTHONPATH": f"{ROOT / 'src'}:{ROOT}",
         }
+        bench_db = os.environ.get("BENCH_DATABASE_URL", "")
+        if bench_db:
+            env["DATABASE_URL"] = bench_db
+        else:
+            os.environ.pop("DATABASE_URL", None)
         os.environ.update(env)
         subprocess.run([PYTHON, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, check=True)
         results: list[Result] = []
@@ -40,7 +46,7 @@ def main(argv: list[str]) -> int:
             print(f"running {name} ...", flush=True)
             results.extend(module.run(env))
     print()
-    db = os.environ.get("DATABASE_URL", "sqlite (scratch)").split("@")[-1]
+    db = os.environ.get("DATABASE_URL", "sqlite (scratch)").split("@")[-1]  # no credentials
     print(f"machine: {platform.node()} {os.cpu_count()} cores, Python {platform.python_version()}")
     print(f"database: {db}")
     print()
