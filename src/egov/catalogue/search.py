@@ -6,15 +6,15 @@ folded by ``core.text.fold`` when the procedure is written (lower case, no diacr
 folded the same way and split into words; every word must match a word of the procedure as a
 prefix (``giay phe`` finds ``giấy phép``). When a word matches nothing, small typos are tolerated:
 
-- PostgreSQL: a GIN index on the generated column ``search_tsv`` answers the prefix query
-  (``giay:* & phep:*``). Misspelt words are corrected first, in one statement on the vocabulary
-  table ``catalogue_search_word`` (the distinct folded words of the catalogue, kept current by
-  statement-level triggers on ``catalogue_procedure``, migration 0003): a word that no
-  vocabulary word starts with (a range on its "C"-collated primary key) takes the ``NEAREST``
-  words by trigram distance (``ORDER BY term <-> word LIMIT n`` on a GiST ``gist_trgm_ops``
-  index), of which those within the edit distance of ``_is_near`` (the SQLite rule) become
-  alternatives: ``(phapp:* | phap)``. The word itself stays one, so a vocabulary missing a word
-  never loses an exact match. Rank: ``ts_rank``.
+- PostgreSQL: a GIN index on the generated column ``search_tsv`` (no pending list, migration 0004)
+  answers the prefix query (``giay:* & phep:*``). Misspelt words are corrected first, in one
+  statement on the vocabulary table ``catalogue_search_word`` (the distinct folded words of the
+  catalogue, kept current by statement-level triggers on ``catalogue_procedure``, migration 0003): a
+  word that no vocabulary word starts with (a range on its "C"-collated primary key) takes the
+  ``NEAREST`` words by trigram distance (``ORDER BY term <-> word LIMIT n`` on a GiST
+  ``gist_trgm_ops`` index), of which those within the edit distance of ``_is_near`` (the SQLite
+  rule) become alternatives: ``(phapp:* | phap)``. The word itself stays one, so a vocabulary
+  missing a word never loses an exact match. Rank: ``ts_rank``.
 - SQLite: an FTS5 table (external content, kept in sync by triggers, migration 0002) answers the
   prefix query; a word without any prefix match in the FTS vocabulary is replaced by the
   vocabulary words within Damerau-Levenshtein distance 1 (2 for words of 8+ letters). Rank: bm25.
