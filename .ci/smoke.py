@@ -25,16 +25,16 @@ def main() -> int:
                 break
             except OSError:
                 if time.monotonic() > deadline or server.poll() is not None:
-                    print("the demo server did not start", file=sys.stderr)
+                    sys.stderr.write("the demo server did not start\n")
                     return 1
                 time.sleep(0.5)
         for path, expected in PAGES:
             with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=10) as response:
                 body = response.read().decode()
             if response.status != 200 or expected not in body:
-                print(f"{path}: status {response.status}, {expected!r} missing", file=sys.stderr)
+                sys.stderr.write(f"{path}: status {response.status}, {expected!r} missing\n")
                 return 1
-            print(f"smoke ok: {path}")
+            sys.stdout.write(f"smoke ok: {path}\n")
     finally:
         server.terminate()
         server.wait(timeout=20)

@@ -8,15 +8,24 @@ from django.utils.functional import SimpleLazyObject
 
 from egov.web.permissions import request_roles
 
-# URL name -> main navigation section, so the header marks where the user is.
-_SECTIONS = {
-    "home": "home",
-    "province_list": "units",
-    "province_detail": "units",
-    "unit_resolve": "units",
-    "agency_list": "agencies",
-    "agency_detail": "agencies",
-}
+# URL-name prefix -> main navigation section, so the header marks where the user is. The first
+# matching prefix wins ("My information" is a population page, but a section of its own).
+_SECTIONS = (
+    ("home", "home"),
+    ("province_", "units"),
+    ("unit_", "units"),
+    ("agency_", "agencies"),
+    ("procedure_", "procedures"),
+    ("catalogue_", "catalogue"),
+    ("population_my_information", "my_information"),
+    ("population_", "population"),
+)
+
+
+def _section(url_name: str | None) -> str | None:
+    if not url_name:
+        return None
+    return next((section for prefix, section in _SECTIONS if url_name.startswith(prefix)), None)
 
 
 def platform(request: HttpRequest) -> dict[str, Any]:
@@ -25,7 +34,7 @@ def platform(request: HttpRequest) -> dict[str, Any]:
     return {
         "EGOV_DEMO": settings.DEMO,
         "nav_url_name": url_name,
-        "nav_section": _SECTIONS.get(url_name or ""),
+        "nav_section": _section(url_name),
         # Role values of the logged-in official, read only when a template asks (the navigation
         # does for officials) and at most once per request; no query for anyone else.
         "nav_roles": SimpleLazyObject(lambda: request_roles(request)),
