@@ -47,7 +47,7 @@ def audit_record(
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction.")
     head, _ = AuditChainHead.objects.select_for_update().get_or_create(chain=chain)
-    occurred_at = clock.now()
+    occurred_at = clock.real_now()  # when it was written, even for back-dated demo data
     safe_diff = to_json_safe(dict(diff or {}))
     seq = head.seq + 1
     fields = {
