@@ -61,7 +61,7 @@ def load_reference_data() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:  # type: ignore[misc]
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
     """Load reference data once per test database; each test's transaction rolls back to it."""
     with django_db_blocker.unblock():  # type: ignore[attr-defined]
         load_reference_data()
@@ -94,7 +94,7 @@ class DossierWorld:
     other: Any
 
     def actor(self, account: Any) -> Actor:
-        return account.as_actor()  # type: ignore[no-any-return]
+        return account.as_actor()
 
 
 DOSSIER_PIN = "079090001234"
@@ -145,8 +145,10 @@ def _official(username: str, agency: str, role: Any, name: str) -> Any:
 def make_dossier_world() -> DossierWorld:
     from egov.catalogue.services import catalogue_load
     from egov.identity.facade import Role
+    from egov.population import services as population
 
     catalogue_load(actor=Actor.system("tests"))
+    population.ethnicities_ensure(actor=Actor.system("tests"))  # emptied by a transactional flush
     _enrol(DOSSIER_PIN, "male", "Nguyễn Văn An")
     _enrol(OTHER_PIN, "female", "Lê Thị Hoa")
     agency = "000.00.15.H29"

@@ -27,16 +27,23 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from oauth2_provider.models import AccessToken, Application
 from rest_framework.permissions import AllowAny
 
+from egov.catalogue.services import catalogue_load
 from egov.core.actor import Actor
+from egov.documents import services as documents
+from egov.dossiers import services as dossiers
 from egov.identity import services
 from egov.identity.facade import Role
 from egov.identity.models import Account, AccountKind
 from egov.identity.tests.factories import force_login_verified
+from egov.notifications import selectors as notification_selectors
+from egov.notifications import services as notification_services
 from egov.population import selectors as population
+from egov.population import services as population_services
 
 JUSTICE = "000.00.15.H29"  # TP HCM Department of Justice
 POLICE = "000.00.29.G01"  # TP HCM police
@@ -62,13 +69,14 @@ PUBLIC = {
     "healthz", "readyz", "set_language", "", "api:schema",
     "api:geo:provinces", "api:geo:unit", "api:geo:unit-children", "api:geo:unit-successor",
     "api:geo:search", "api:agencies:list", "api:agencies:detail",
-    "api:catalogue:list", "api:catalogue:detail",
+    "api:catalogue:list", "api:catalogue:detail", "api:dossiers:lookup",
     "web:home", "web:province_list", "web:unit_resolve", "web:province_detail",
     "web:agency_list", "web:agency_detail", "web:accessibility",
-    "web:procedure_list", "web:procedure_detail", "web:procedure_submit",
+    "web:procedure_list", "web:procedure_detail", "web:dossier_lookup",
     "web:identity_login", "web:identity_second_factor", "web:identity_login_setup",
     "web:identity_logout", "web:identity_password_forgot", "web:identity_password_reset",
     "web:identity_register", "web:identity_register_verify", "web:identity_demo_outbox",
+    "web:documents_verify_lookup", "web:documents_verify",
 }  # fmt: skip
 # OAuth2 / OpenID Connect protocol endpoints: client authentication and tokens, tested in
 # src/egov/identity/tests/test_oidc.py (authorize requires a login; token needs the client).
@@ -120,6 +128,62 @@ NEEDS_POPULATION = {
     "web:population_event",
 }  # fmt: skip
 RANDOM_UUID = "00000000-0000-4000-8000-000000000000"
+
+
+def _owner_notification(owner: Any) -> str:
+    """A notification of the citizen owner (only they may mark it read)."""
+    notification_services.template_register(
+        "tests.matrix", subject=gettext_lazy("Notifications"), body=gettext_lazy("Notifications")
+    )
+    notification_services.notification_send(
+        actor=Actor.system("tests"), recipient_id=str(owner), template="tests.matrix", params={}
+    )
+    return notification_selectors.notifications_for(recipient_id=str(owner))[0].public_id
+
+
+def _owner_document() -> str:
+    """A signed result issued to the citizen owner (only they may download it)."""
+    return documents.result_document_issue(
+        actor=Actor.system("tests"), agency_code=JUSTICE, agency_name="Sở Tư pháp",
+        owner_pin=AN, code="MATRIX-KQ1", title="Giấy xác nhận", lines=[],
+        verify_url="http://testserver/verify/MATRIX-KQ1/",
+    ).public_id  # fmt: skip
+
+
+def _owner_draft(owner: Any) -> str:
+    """A draft dossier of the citizen owner (only they may open it; another citizen: 404)."""
+    catalogue_load(actor=Actor.system("tests"))
+    population_services.citizen_enrol(
+        actor=Actor.system("tests"), pin=AN, sex="male", date_of_birth=dt.date(1990, 5, 17),
+        full_name="An", birth_registration_unit="79",
+        residences=({"kind": "permanent", "unit_code": "26743", "street_address": "12 Lê Lợi",
+                     "valid_from": dt.date(2025, 7, 1), "valid_to": None},),
+    )  # fmt: skip
+    account = Account.objects.get(public_id=owner)
+    return dossiers.draft_create(
+        actor=account.as_actor(), procedure_code="0.000001", consent_prefill=True
+    )
+
+
+def _justice_dossier(*, attachment: bool = False) -> str:
+    """A dossier received at the counter of the Department of Justice (the "right agency");
+    with ``attachment``, the path part of its scanned paper."""
+    from egov.dossiers import selectors as dossier_selectors
+
+    call_command("population_demo", count=0, verbosity=0)
+    catalogue_load(actor=Actor.system("tests"))
+    receiver = _official("matrix.receiver", JUSTICE, Role.RECEIVER)
+    _id, code = dossiers.dossier_receive_at_counter(
+        actor=receiver.as_actor(), procedure_code="0.000001", applicant_pin=AN,
+        data={"record_type": "Phiếu số 1", "copies": 1, "purpose": "Xin việc"},
+        uploads=[dossiers.Upload(1, "scan.pdf", b"%PDF-1.4\n%%EOF\n")],
+    )  # fmt: skip
+    if not attachment:
+        return code
+    info = dossier_selectors.dossier_for_official(actor=receiver.as_actor(), code=code)
+    return f"{code}/attachments/{info.attachments[0].id}"
+
+
 MATRIX: list[Row] = [
     # identity: my account (any person)
     Row("web:identity_account", lambda c: "/en/identity/account/"),
@@ -190,6 +254,73 @@ MATRIX: list[Row] = [
     Row("web:catalogue_version_discard",
         lambda c: f"/en/catalogue/versions/{RANDOM_UUID}/discard/",
         agency=MINISTRY, role=Role.CATALOGUE_EDITOR, method="post", ok=404),
+    # documents: a citizen's own documents; only the holder downloads one (others: 404)
+    Row("web:documents_mine", lambda c: "/en/my-documents/"),
+    Row("web:documents_download",
+        lambda c: f"/en/my-documents/{_owner_document()}/download/",
+        expect={"citizen_other": 404}),
+    # notifications: any person's own list; only the recipient marks one read (others: 404)
+    Row("web:notification_list", lambda c: "/en/notifications/"),
+    Row("web:notification_mark_all_read", lambda c: "/en/notifications/read-all/",
+        method="post", ok=302),
+    Row("web:notification_mark_read",
+        lambda c: f"/en/notifications/{_owner_notification(c['owner'])}/read/",
+        method="post", ok=404, expect={"citizen_owner": 302}),
+    # dossiers: the applicant's pages (citizens; another citizen's dossier reads as not found)
+    Row("web:procedure_submit", lambda c: "/en/procedures/9.999999/submit/", ok=404),
+    Row("web:dossier_list", lambda c: "/en/dossiers/"),
+    Row("web:dossier_edit", lambda c: f"/en/dossiers/{_owner_draft(c['owner'])}/edit/",
+        ok=404, expect={"citizen_owner": 200}),
+    Row("web:dossier_detail", lambda c: f"/en/dossiers/{RANDOM_UUID}/", ok=404),
+    Row("web:dossier_review", lambda c: f"/en/dossiers/{RANDOM_UUID}/review/", ok=404),
+    Row("web:dossier_discard", lambda c: f"/en/dossiers/{RANDOM_UUID}/discard/", ok=404),
+    Row("web:dossier_file", lambda c: f"/en/dossiers/{RANDOM_UUID}/files/1/", ok=404),
+    Row("web:dossier_file_remove", lambda c: f"/en/dossiers/{RANDOM_UUID}/files/1/remove/",
+        method="post", ok=404),
+    Row("web:dossier_supplement", lambda c: f"/en/dossiers/{RANDOM_UUID}/supplement/",
+        method="post", data={"send": "1"}, ok=404),
+    Row("web:dossier_withdraw", lambda c: f"/en/dossiers/{RANDOM_UUID}/withdraw/", ok=404),
+    Row("web:dossier_rate", lambda c: f"/en/dossiers/{RANDOM_UUID}/rate/", method="post",
+        ok=404),
+    Row("web:dossier_result", lambda c: f"/en/dossiers/{RANDOM_UUID}/result/", ok=404),
+    # dossiers: the officials' back office (receiver, handler, approver, finance officer of the
+    # dossier's agency; a dossier of another agency reads as not found)
+    Row("web:office_inbox", lambda c: "/en/office/"),
+    Row("web:office_inbox", lambda c: f"/en/office/?agency={JUSTICE}",
+        expect={"official_other_agency": 403}),
+    Row("web:office_dossier", lambda c: f"/en/office/dossiers/{_justice_dossier()}/",
+        expect={"official_other_agency": 404}),
+    # A step on a version the official did not see: the conflict page, nothing changed.
+    Row("web:office_dossier", lambda c: f"/en/office/dossiers/{_justice_dossier()}/",
+        method="post", data={"action": "accept", "accept-row_version": "0"}, ok=409,
+        expect={"official_other_agency": 404}),
+    Row("web:office_attachment",
+        lambda c: f"/en/office/dossiers/{_justice_dossier(attachment=True)}/",
+        expect={"official_other_agency": 404}),
+    Row("web:office_result", lambda c: f"/en/office/dossiers/{_justice_dossier()}/result/",
+        ok=404),
+    Row("web:office_form", lambda c: f"/en/office/dossiers/{_justice_dossier()}/forms/01/",
+        expect={"official_other_agency": 404}),
+    Row("web:office_counter", lambda c: "/en/office/counter/"),
+    Row("web:office_tasks", lambda c: "/en/office/tasks/", role=Role.HANDLER),
+    # dossiers API: the applicant's own (session or token with dossiers.own; a system client is
+    # not an applicant) and the officials' inbox and steps (dossiers.process)
+    Row("api:dossiers:list", lambda c: "/api/v1/dossiers/", scope="dossiers.own",
+        expect={"citizen_other": 200, "system_with_scope": 403}),
+    # A submission without its Idempotency-Key: refused before anything is read.
+    Row("api:dossiers:list", lambda c: "/api/v1/dossiers/", method="post", ok=400,
+        scope="dossiers.own", expect={"citizen_other": 400, "system_with_scope": 403}),
+    Row("api:dossiers:detail", lambda c: f"/api/v1/dossiers/{_owner_draft(c['owner'])}",
+        scope="dossiers.own", expect={"citizen_other": 404, "system_with_scope": 403}),
+    Row("api:office:inbox", lambda c: f"/api/v1/office/inbox?agency={JUSTICE}",
+        scope="dossiers.process",
+        expect={"citizen_owner": 403, "official_with_role": 200, "system_with_scope": 403}),
+    # A step on a version the official did not see: 409, nothing changed.
+    Row("api:office:dossier-actions",
+        lambda c: f"/api/v1/office/dossiers/{_justice_dossier()}/actions", method="post",
+        data={"action": "accept", "row_version": "0"}, scope="dossiers.process",
+        expect={"citizen_owner": 403, "official_with_role": 409, "official_other_agency": 404,
+                "official_without_role": 404, "system_with_scope": 403}),
 ]  # fmt: skip
 
 

@@ -13,4 +13,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/agencies/", include("egov.api.v1.agencies")),
     path("v1/identity/", include("egov.api.v1.identity")),
     path("v1/procedures/", include("egov.api.v1.catalogue")),
+    path("v1/dossiers/", include("egov.api.v1.dossiers")),
+    path("v1/office/", include("egov.api.v1.dossiers_office")),
 ]

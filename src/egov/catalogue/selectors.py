@@ -84,7 +84,42 @@ def _versions() -> QuerySet[ProcedureVersion]:
     )
 
 
+# The documents, fees and steps of a published version never change (a change is a new version),
+# so they are read once per process. Keyed by the version's public id; bounded.
+_PUBLISHED_PARTS: dict[str, tuple[Any, Any, Any]] = {}
+_PUBLISHED_PARTS_MAX = 4096
+
+
+def _parts(version: ProcedureVersion) -> tuple[Any, Any, Any]:
+    key = str(version.public_id)
+    cached = _PUBLISHED_PARTS.get(key) if version.status == VersionStatus.PUBLISHED else None
+    if cached is not None:
+        return cached
+    parts = (
+        tuple(
+            DocumentInfo(d.name, d.name_en, d.originals, d.copies, d.digital_copy_accepted, d.note)
+            for d in version.documents.all()
+        ),
+        tuple(
+            FeeLineInfo(f.kind, f.label, f.label_en, f.amount_vnd, f.unconfirmed, f.note)
+            for f in version.fees.all()
+        ),
+        tuple(
+            StepInfo(s.name, s.name_en, s.duration_days, s.performer) for s in version.steps.all()
+        ),
+    )
+    if version.status == VersionStatus.PUBLISHED and len(_PUBLISHED_PARTS) < _PUBLISHED_PARTS_MAX:
+        _PUBLISHED_PARTS[key] = parts
+    return parts
+
+
+def _one_version() -> QuerySet[ProcedureVersion]:
+    """A single version: parts come from ``_parts`` (cached once published), not a prefetch."""
+    return ProcedureVersion.objects.select_related("procedure__sector")
+
+
 def version_info(version: ProcedureVersion) -> VersionInfo:
+    documents, fees, steps = _parts(version)
     return VersionInfo(
         public_id=str(version.public_id),
         procedure=procedure_info(version.procedure),
@@ -100,17 +135,9 @@ def version_info(version: ProcedureVersion) -> VersionInfo:
         time_unconfirmed=version.time_unconfirmed,
         fees_unconfirmed=version.fees_unconfirmed,
         result_documents=tuple(dict(item) for item in version.result_documents or ()),
-        documents=tuple(
-            DocumentInfo(d.name, d.name_en, d.originals, d.copies, d.digital_copy_accepted, d.note)
-            for d in version.documents.all()
-        ),
-        fees=tuple(
-            FeeLineInfo(f.kind, f.label, f.label_en, f.amount_vnd, f.unconfirmed, f.note)
-            for f in version.fees.all()
-        ),
-        steps=tuple(
-            StepInfo(s.name, s.name_en, s.duration_days, s.performer) for s in version.steps.all()
-        ),
+        documents=documents,
+        fees=fees,
+        steps=steps,
         form=dict(version.form or {}),
         change_note=version.change_note,
     )
@@ -134,7 +161,7 @@ def procedure_version_in_force(*, procedure_code: str, on: dt.date) -> VersionIn
     """The version of ``procedure_code`` in force on ``on``: what a dossier submitted that day is
     pinned to. ``NotFound`` when the procedure is unknown or no version was in force."""
     version = (
-        _versions()
+        _one_version()
         .filter(version_in_force_q(on), procedure__code=procedure_code.strip())
         .order_by("-valid_from")
         .first()
@@ -151,7 +178,7 @@ def procedure_version_in_force(*, procedure_code: str, on: dt.date) -> VersionIn
 
 def version_get(*, public_id: str) -> VersionInfo:
     try:
-        version = _versions().filter(public_id=public_id).first()
+        version = _one_version().filter(public_id=public_id).first()
     except (ValueError, TypeError):  # not a UUID
         version = None
     if version is None:
@@ -261,13 +288,15 @@ def procedure_offerings(
 
 
 def procedure_competent_agency(
-    *, procedure_code: str, unit_code: str, on: dt.date
+    *, procedure_code: str, unit_code: str, on: dt.date, version: VersionInfo | None = None
 ) -> CompetentAgency:
     """The agency where an applicant of ``unit_code`` (a commune or province code, current or
     former) applies for the procedure on ``on``. A former code is resolved with
     ``geo.unit_current_successor``; an offering for the commune wins over one for its province,
-    which wins over a nationwide one. ``NotFound`` when none accepts it there."""
-    version = procedure_version_in_force(procedure_code=procedure_code, on=on)
+    which wins over a nationwide one. ``NotFound`` when none accepts it there. ``version``: the
+    version in force the caller already read (saves reading it again)."""
+    if version is None or version.procedure.code != procedure_code:
+        version = procedure_version_in_force(procedure_code=procedure_code, on=on)
     unit = geo.unit_current_successor(code=unit_code.strip(), as_of=on)  # NotFound: unknown
     candidates = [unit.code]
     if unit.level != "province" and unit.parent_code:

@@ -83,6 +83,9 @@ INSTALLED_APPS = [
     "egov.population",
     "egov.identity",
     "egov.catalogue",
+    "egov.documents",
+    "egov.notifications",
+    "egov.dossiers",
     "egov.api",
     "egov.web",
     "django.contrib.admin",
@@ -274,6 +277,8 @@ OAUTH2_PROVIDER = {
         "profile": _("Your full name"),
         "pin": _("Your personal identification number"),
         "identity.accounts.read": _("Read the assurance level of accounts (agency systems)"),
+        "dossiers.own": _("Submit your dossiers and follow them"),
+        "dossiers.process": _("Work on the dossiers of your agency (officials)"),
     },
     "DEFAULT_SCOPES": ["openid"],
     # Plain-http redirect URIs only in demo mode (a relying party on the same machine).
@@ -302,6 +307,21 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on every request when it is missing
 MEDIA_ROOT = VAR_DIR / "media"
+EGOV_FILES_DIR = Path(
+    env.str(
+        "EGOV_FILES_DIR",
+        str(VAR_DIR / "files"),
+        "Folder of stored files (dossier attachments, signed results), named by content hash. "
+        "Never served directly: the portal checks who may read each file.",
+        shown_default="<EGOV_VAR_DIR>/files",
+    )
+)
+EGOV_UPLOAD_MAX_BYTES = env.int(
+    "EGOV_UPLOAD_MAX_BYTES",
+    10 * 1024 * 1024,
+    "Largest file accepted in one upload (bytes). Bytes past it are not read: the file is "
+    "refused with a message naming the limit.",
+)
 STATIC_MANIFEST = env.bool(
     "EGOV_STATIC_MANIFEST",
     False,
@@ -310,6 +330,15 @@ STATIC_MANIFEST = env.bool(
 )
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # egov.documents: stored files. At scale, an S3-compatible backend (django-storages).
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": EGOV_FILES_DIR,
+            "file_permissions_mode": 0o600,
+            "directory_permissions_mode": 0o700,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -322,7 +351,15 @@ WHITENOISE_USE_FINDERS = not STATIC_MANIFEST
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int(
     "EGOV_MAX_REQUEST_BYTES", 5 * 1024 * 1024, "Largest request body accepted in memory (bytes)."
 )
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Uploaded files do not count against DATA_UPLOAD_MAX_MEMORY_SIZE (form fields only): each file
+# is cut after EGOV_UPLOAD_MAX_BYTES + 1 bytes by the first handler (the service then refuses it
+# with a clear message), kept in memory up to 2 MB and streamed to a temporary file beyond.
+FILE_UPLOAD_MAX_MEMORY_SIZE = min(2 * 1024 * 1024, EGOV_UPLOAD_MAX_BYTES + 1)
+FILE_UPLOAD_HANDLERS = [
+    "egov.documents.uploads.UploadLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 
 # --- Security -----------------------------------------------------------------------------------
@@ -396,4 +433,113 @@ EGOV_DEMO_PASSWORD = env.str(
     "EGOV_DEMO_PASSWORD",
     "Demo@2026-egov",
     "Password of the demo accounts created by `manage.py demo_load` (demo mode only).",
+)
+
+# --- Dossiers -----------------------------------------------------------------------------------
+EGOV_PUBLIC_URL = env.str(
+    "EGOV_PUBLIC_URL",
+    "http://127.0.0.1:8000",
+    "Public address of the portal, printed in QR codes and links of results and notifications.",
+).rstrip("/")
+EGOV_DOSSIER_SUPPLEMENT_DAYS = env.int(
+    "EGOV_DOSSIER_SUPPLEMENT_DAYS",
+    3,
+    "Working days from reception within which a handler may still ask for a supplement "
+    "(Decree 61/2018 Art 19; sector law may differ).",
+)
+EGOV_DOSSIER_DUE_SOON_DAYS = env.int(
+    "EGOV_DOSSIER_DUE_SOON_DAYS",
+    1,
+    "Working days left at which a dossier shows as due soon and its handler and leaders are "
+    "warned.",
+)
+EGOV_DOSSIER_LOOKUPS_PER_HOUR = env.int(
+    "EGOV_DOSSIER_LOOKUPS_PER_HOUR",
+    30,
+    "Public dossier lookups (code + personal identification number) one client address, or one "
+    "dossier code, may make in one hour.",
+)
+
+# --- Documents: stored files and signed results -----------------------------------------------
+EGOV_PKI_DIR = Path(
+    env.str(
+        "EGOV_PKI_DIR",
+        str(VAR_DIR / "pki"),
+        "Folder of the signing keys and certificates: `ca/cert.pem` (trusted roots), `ca/key.pem` "
+        "and `agencies/<agency code>/{key,cert,chain}.pem`. See docs/adr/0010-signed-results.md.",
+        shown_default="<EGOV_VAR_DIR>/pki",
+    )
+)
+EGOV_PKI_GENERATE = env.bool(
+    "EGOV_PKI_GENERATE",
+    True,
+    "Create a platform certificate authority and each agency's signing certificate in "
+    "EGOV_PKI_DIR when missing (keys mode 0600). Turn off in production, where the keys are "
+    "provided: a missing agency key is then an error.",
+)
+EGOV_PDF_FONT = env.str(
+    "EGOV_PDF_FONT",
+    "",
+    "TrueType font with Vietnamese glyphs for signed results. Empty: Noto Serif from the "
+    "`fontpkg-noto-serif` package.",
+)
+EGOV_PDF_FONT_BOLD = env.str(
+    "EGOV_PDF_FONT_BOLD",
+    "",
+    "Bold TrueType font for headings of signed results. Empty: a bold instance of EGOV_PDF_FONT "
+    "when it is a variable font, else EGOV_PDF_FONT itself.",
+)
+EGOV_VERIFY_UPLOADS_PER_HOUR = env.int(
+    "EGOV_VERIFY_UPLOADS_PER_HOUR",
+    30,
+    "Documents one client address may upload to the public verification page in one hour.",
+)
+
+# --- Notifications ------------------------------------------------------------------------------
+# In-app notifications are always on; these are the external channels (egov/notifications/README).
+NOTIFY_CHANNELS = env.list(
+    "EGOV_NOTIFY_CHANNELS",
+    ["file"] if DEMO else ["email"],
+    "External notification channels besides the portal's own list (in-app, always on): any of "
+    "`email`, `sms`, `file` (demo: one JSON line a message in "
+    "`<EGOV_VAR_DIR>/outbox/notifications.jsonl`), `console` (a log line without address or "
+    "text). Default: `file` in demo mode, `email` otherwise.",
+)
+NOTIFY_MAX_ATTEMPTS = env.int(
+    "EGOV_NOTIFY_MAX_ATTEMPTS",
+    5,
+    "Attempts (the first included) after which `manage.py notifications_retry` stops resending "
+    "a failed notification delivery.",
+)
+NOTIFY_RETENTION_DAYS = env.int(
+    "EGOV_NOTIFY_RETENTION_DAYS",
+    730,
+    "Days a notification is kept; `manage.py notifications_purge` deletes older ones.",
+)
+NOTIFY_SMS_URL = env.str(
+    "EGOV_NOTIFY_SMS_URL",
+    "",
+    "URL of the SMS gateway for the `sms` channel (JSON POST, contract in "
+    "`egov/notifications/README.md`).",
+)
+NOTIFY_SMS_TOKEN = env.str(
+    "EGOV_NOTIFY_SMS_TOKEN", "", "Bearer token sent to the SMS gateway (empty: none)."
+)
+NOTIFY_SMS_SENDER = env.str(
+    "EGOV_NOTIFY_SMS_SENDER", "", "Sender name (brand name) passed to the SMS gateway."
+)
+NOTIFY_SMS_TIMEOUT_SECONDS = env.int(
+    "EGOV_NOTIFY_SMS_TIMEOUT_SECONDS", 10, "Seconds to wait for the SMS gateway's answer."
+)
+# E-mail (the `email` channel and anything else that sends mail) through Django's SMTP backend.
+EMAIL_HOST = env.str("EGOV_EMAIL_HOST", "localhost", "SMTP server for outgoing e-mail.")
+EMAIL_PORT = env.int("EGOV_EMAIL_PORT", 25, "Port of the SMTP server.")
+EMAIL_HOST_USER = env.str("EGOV_EMAIL_USER", "", "SMTP user name (empty: no authentication).")
+EMAIL_HOST_PASSWORD = env.str("EGOV_EMAIL_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = env.bool("EGOV_EMAIL_STARTTLS", False, "Use STARTTLS with the SMTP server.")
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = env.str(
+    "EGOV_EMAIL_FROM",
+    "no-reply@localhost",
+    "Sender address of e-mail from the platform, e.g. `Cong DVC <no-reply@dichvucong.example.vn>`.",
 )

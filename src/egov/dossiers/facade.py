@@ -7,15 +7,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from egov.dossiers.models import Channel, TaskKind, TaskStatus, Timeliness
+from egov.dossiers.rating import APPLICANT_INDICES, Index, time_score
 from egov.dossiers.workflow import Queue, Status
 
 __all__ = [
+    "APPLICANT_INDICES",
     "AttachmentInfo",
     "Channel",
     "DossierInfo",
     "DossierSummary",
     "EventInfo",
     "InboxPage",
+    "Index",
     "PrefillValue",
     "PublicStatus",
     "Queue",
@@ -24,6 +27,7 @@ __all__ = [
     "TaskKind",
     "TaskStatus",
     "Timeliness",
+    "time_score",
 ]
 
 
@@ -109,7 +113,7 @@ class DossierSummary:
     handler_id: str
     submitted_at: dt.datetime | None
     due_on: dt.date | None
-    return_on: dt.date | None
+    appointment_date: dt.date | None
     timeliness: str
     sla: str  # on_track, due_soon, overdue, paused, closed
     row_version: int
@@ -166,7 +170,7 @@ class PublicStatus:
     status: int
     status_label: str
     submitted_at: dt.datetime | None
-    return_on: dt.date | None
+    appointment_date: dt.date | None
     result_code: str
 
 

@@ -32,7 +32,7 @@ class Dossier(BaseModel):
 
     Clock: ``received_at`` is when the complete dossier was received (acceptance, or the
     supplement that completed it); ``due_on`` the statutory due date computed from it;
-    ``return_on`` the appointment shown to the applicant (``due_on``, or the one extended date);
+    ``appointment_date`` the appointment shown to the applicant (``due_on``, or the one extended date);
     ``paused_at`` is set while the applicant is asked for a supplement.
     """
 
@@ -69,7 +69,7 @@ class Dossier(BaseModel):
     submitted_at = models.DateTimeField(null=True, blank=True)
     received_at = models.DateTimeField(null=True, blank=True)
     due_on = models.DateField(null=True, blank=True)
-    return_on = models.DateField(null=True, blank=True)
+    appointment_date = models.DateField(null=True, blank=True)
     paused_at = models.DateTimeField(null=True, blank=True)
     supplement_requested_at = models.DateTimeField(null=True, blank=True)
     supplement_rounds = models.PositiveSmallIntegerField(default=0)
@@ -100,9 +100,11 @@ class Dossier(BaseModel):
         indexes = [
             # The officials' inboxes: an agency's queue ordered by due date.
             models.Index(
-                fields=["agency_code", "queue", "return_on", "id"], name="dossier_inbox_idx"
+                fields=["agency_code", "queue", "appointment_date", "id"], name="dossier_inbox_idx"
             ),
-            models.Index(fields=["handler_id", "queue", "return_on"], name="dossier_handler_idx"),
+            models.Index(
+                fields=["handler_id", "queue", "appointment_date"], name="dossier_handler_idx"
+            ),
             models.Index(fields=["applicant_id", "-created_at"], name="dossier_applicant_idx"),
             models.Index(
                 fields=["agency_code", "status", "completed_at"], name="dossier_stats_idx"
@@ -154,7 +156,7 @@ class DossierEvent(models.Model):
         return f"{self.action} -> {self.to_status}"
 
 
-class Attachment(models.Model):
+class DossierAttachment(models.Model):
     """A file attached to a dossier for one required document (``requirement`` = its index in
     the version's document list, ``-1`` for an additional file). ``round`` 0 is the original
     submission, n the n-th supplement."""

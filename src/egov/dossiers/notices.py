@@ -1,11 +1,11 @@
 """Messages the dossiers module sends through ``notifications`` (registered at start-up).
-Parameters: ``code``, ``procedure``, ``agency``, ``return_on`` (ISO date), ``result_code``."""
+Parameters: ``code``, ``procedure``, ``agency``, ``appointment_date`` (dd/mm/yyyy), ``result_code``."""
 
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from egov.notifications.templates import template_register
+from egov.notifications.services import template_register
 
 # ruff: noqa: E501 - message texts read best unbroken
 TEMPLATES = {
@@ -17,7 +17,7 @@ TEMPLATES = {
     ),
     "dossier.accept": (
         _("Dossier %(code)s accepted"),
-        _("%(agency)s accepted your dossier %(code)s. The result is due on %(return_on)s."),
+        _("%(agency)s accepted your dossier %(code)s. The result is due on %(appointment_date)s."),
     ),
     "dossier.request_supplement": (
         _("Dossier %(code)s: documents needed"),
@@ -40,7 +40,7 @@ TEMPLATES = {
     "dossier.extend": (
         _("Dossier %(code)s: apology and new date"),
         _(
-            "%(agency)s apologises: dossier %(code)s will be late. The new date is %(return_on)s. Open it to read the letter."
+            "%(agency)s apologises: dossier %(code)s will be late. The new date is %(appointment_date)s. Open it to read the letter."
         ),
     ),
     "dossier.approve": (
@@ -59,12 +59,12 @@ TEMPLATES = {
     ),
     "dossier.due_soon": (
         _("Dossier %(code)s is due soon"),
-        _("Dossier %(code)s (“%(procedure)s”) is due on %(return_on)s."),
+        _("Dossier %(code)s (“%(procedure)s”) is due on %(appointment_date)s."),
     ),
     "dossier.overdue": (
         _("Dossier %(code)s is overdue"),
         _(
-            "Dossier %(code)s (“%(procedure)s”) was due on %(return_on)s. Finish it or send the applicant an apology with a new date."
+            "Dossier %(code)s (“%(procedure)s”) was due on %(appointment_date)s. Finish it or send the applicant an apology with a new date."
         ),
     ),
 }

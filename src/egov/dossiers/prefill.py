@@ -48,14 +48,18 @@ def _value(source: str, citizen: CitizenInfo, email: str, phone: str) -> Any:
     return values.get(source, "")
 
 
-def prefill_read(*, actor: Actor, version: VersionInfo, pin: str) -> dict[str, dict[str, Any]]:
+def prefill_read(
+    *, actor: Actor, version: VersionInfo, pin: str, citizen: CitizenInfo | None = None
+) -> dict[str, dict[str, Any]]:
     """The prefilled values of ``version``'s form for the citizen ``pin``:
     ``{field: {"source", "value", "policy", "taken_at"}}``. Empty values are left out (the
-    applicant fills them). One population read."""
+    applicant fills them). One population read (none when the caller passes the ``citizen`` it
+    has just read for the same purpose)."""
     rules: dict[str, Any] = (version.form or {}).get("prefill") or {}
     if not rules:
         return {}
-    citizen = population.citizen_get(actor=actor, purpose=PURPOSE, pin=pin)
+    if citizen is None or citizen.pin != pin:
+        citizen = population.citizen_get(actor=actor, purpose=PURPOSE, pin=pin)
     account = identity.account_find_citizen(pin=pin)
     email = account.email if account else ""
     phone = account.phone if account else ""

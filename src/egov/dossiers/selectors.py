@@ -67,7 +67,7 @@ def _not_found() -> NotFound:
 def _sla(d: Dossier, today: dt.date) -> str:
     if d.status in FINAL_STATUSES or d.status == Status.PROCESSED or d.status == Status.DRAFT:
         return "closed"
-    return dossier_clock.sla(due=d.return_on, paused=d.paused_at is not None, today=today)
+    return dossier_clock.sla(due=d.appointment_date, paused=d.paused_at is not None, today=today)
 
 
 def _summary(d: Dossier, today: dt.date) -> DossierSummary:
@@ -87,7 +87,7 @@ def _summary(d: Dossier, today: dt.date) -> DossierSummary:
         handler_id=d.handler_id,
         submitted_at=d.submitted_at,
         due_on=d.due_on,
-        return_on=d.return_on,
+        appointment_date=d.appointment_date,
         timeliness=d.timeliness,
         sla=_sla(d, today),
         row_version=d.row_version,
@@ -110,7 +110,7 @@ _SUMMARY_FIELDS = (
     "handler_id",
     "submitted_at",
     "due_on",
-    "return_on",
+    "appointment_date",
     "timeliness",
     "paused_at",
     "row_version",
@@ -278,7 +278,7 @@ def dossier_public_status(*, code: str, pin: str) -> PublicStatus:
         status=d.status,
         status_label=str(STATUS_LABELS[d.status]),
         submitted_at=d.submitted_at,
-        return_on=d.return_on,
+        appointment_date=d.appointment_date,
         result_code=d.result_code if d.status in (Status.PROCESSED, Status.RETURNED) else "",
     )
 
@@ -326,9 +326,14 @@ def _inbox_queryset(actor: Actor, agency_code: str, queue: str) -> QuerySet[Doss
         if queue not in allowed:
             raise PermissionDenied(_("This queue is not part of your role."))
         allowed = {queue: allowed[queue]}
-    condition = Q()
-    for q, mine in allowed.items():
-        condition |= Q(queue=q, handler_id=actor.id) if mine else Q(queue=q)
+    # One IN list per kind (not one OR arm per queue): PostgreSQL then reads the inbox index
+    # (agency, queue, ...) for just those queues instead of the agency's whole range.
+    everyone = sorted(q for q, own in allowed.items() if not own)
+    assigned = sorted(q for q, own in allowed.items() if own)
+    parts = [Q(queue__in=everyone)] if everyone else []
+    if assigned:
+        parts.append(Q(queue__in=assigned, handler_id=actor.id))
+    condition = parts[0] if len(parts) == 1 else parts[0] | parts[1]
     return Dossier.objects.filter(condition, agency_code=agency_code)
 
 
@@ -349,10 +354,12 @@ def inbox(
     rows = _inbox_queryset(actor, agency_code, queue)
     today = clock.today()
     if sla == "overdue":
-        rows = rows.filter(return_on__lt=today, paused_at__isnull=True)
+        rows = rows.filter(appointment_date__lt=today, paused_at__isnull=True)
     elif sla == "due_soon":
         horizon = calendar.add_working_days(start=today, n=settings.EGOV_DOSSIER_DUE_SOON_DAYS)
-        rows = rows.filter(return_on__gte=today, return_on__lte=horizon, paused_at__isnull=True)
+        rows = rows.filter(
+            appointment_date__gte=today, appointment_date__lte=horizon, paused_at__isnull=True
+        )
     elif sla == "paused":
         rows = rows.filter(paused_at__isnull=False)
     if procedure_code:
@@ -361,7 +368,7 @@ def inbox(
         rows = rows.filter(code__startswith=q.strip().upper())
     page = max(1, page)
     total = rows.count()
-    ordered = rows.only(*_SUMMARY_FIELDS).order_by(F("return_on").asc(nulls_last=True), "id")
+    ordered = rows.only(*_SUMMARY_FIELDS).order_by(F("appointment_date").asc(nulls_last=True), "id")
     chunk = ordered[(page - 1) * page_size : page * page_size]
     return InboxPage(
         total=total, page=page, page_size=page_size, rows=[_summary(d, today) for d in chunk]
@@ -406,6 +413,8 @@ def _may(actor: Actor, info: DossierInfo, transition: Transition, roles: set[Rol
         return info.applicant_id == actor.id
     if not roles & set(transition.roles):
         return False
+    if transition.name == "extend" and info.extended_at is not None:
+        return False  # once only (checked before the handler's own-dossier rule below)
     if info.queue == Queue.HANDLING and Role.APPROVER not in roles and info.handler_id:
         return transition.name == "reassign" or info.handler_id == actor.id
     if transition.name == "submit_for_approval":

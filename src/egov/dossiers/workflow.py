@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from django_stubs_ext import StrPromise
 
 from egov.core.errors import InvalidTransition
@@ -44,17 +45,17 @@ from egov.identity.facade import Role
 
 
 class Status(models.IntegerChoices):
-    DRAFT = 0, _("Draft")
-    NEW = 1, _("Submitted")
-    ACCEPTED = 2, _("Accepted")
-    NOT_ACCEPTED = 3, _("Not accepted")
-    PROCESSING = 4, _("Processing")
-    SUPPLEMENT_REQUESTED = 5, _("Supplement requested")
-    PAYMENT_REQUESTED = 6, _("Payment requested")
-    WITHDRAWAL_REQUESTED = 7, _("Withdrawal requested")
-    STOPPED = 8, _("Processing stopped")
-    PROCESSED = 9, _("Processed, result ready")
-    RETURNED = 10, _("Result returned")
+    DRAFT = 0, pgettext_lazy("dossier status", "Draft")
+    NEW = 1, pgettext_lazy("dossier status", "Submitted")
+    ACCEPTED = 2, pgettext_lazy("dossier status", "Accepted")
+    NOT_ACCEPTED = 3, pgettext_lazy("dossier status", "Not accepted")
+    PROCESSING = 4, pgettext_lazy("dossier status", "Processing")
+    SUPPLEMENT_REQUESTED = 5, pgettext_lazy("dossier status", "Supplement requested")
+    PAYMENT_REQUESTED = 6, pgettext_lazy("dossier status", "Payment requested")
+    WITHDRAWAL_REQUESTED = 7, pgettext_lazy("dossier status", "Withdrawal requested")
+    STOPPED = 8, pgettext_lazy("dossier status", "Processing stopped")
+    PROCESSED = 9, pgettext_lazy("dossier status", "Processed, result ready")
+    RETURNED = 10, pgettext_lazy("dossier status", "Result returned")
 
 
 FINAL_STATUSES = frozenset({Status.NOT_ACCEPTED, Status.STOPPED, Status.RETURNED})

@@ -8,6 +8,13 @@ from egov.web import (
     views_identity_register,
 )
 from egov.web import views_catalogue as catalogue
+from egov.web import views_documents as documents
+from egov.web import views_dossiers as dossiers
+from egov.web import views_dossiers_draft as dossier_drafts
+from egov.web import views_notifications as notifications
+from egov.web import views_office as office
+from egov.web import views_office_counter as office_counter
+from egov.web import views_office_forms as office_forms
 from egov.web import views_population as population
 
 app_name = "web"
@@ -43,6 +50,39 @@ urlpatterns = [
         catalogue.editor_version_discard,
         name="catalogue_version_discard",
     ),
+    # Dossiers: the applicant's pages and the public lookup (views_dossiers*.py).
+    path("dossiers/", dossiers.dossier_list, name="dossier_list"),
+    path("dossiers/lookup/", dossiers.dossier_lookup, name="dossier_lookup"),
+    path("dossiers/<uuid:dossier_id>/", dossiers.dossier_detail, name="dossier_detail"),
+    path("dossiers/<uuid:dossier_id>/edit/", dossier_drafts.dossier_edit, name="dossier_edit"),
+    path(
+        "dossiers/<uuid:dossier_id>/review/", dossier_drafts.dossier_review, name="dossier_review"
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/discard/",
+        dossier_drafts.dossier_discard,
+        name="dossier_discard",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/files/<int:attachment_id>/",
+        dossiers.dossier_file,
+        name="dossier_file",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/files/<int:attachment_id>/remove/",
+        dossiers.dossier_file_remove,
+        name="dossier_file_remove",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/supplement/",
+        dossiers.dossier_supplement,
+        name="dossier_supplement",
+    ),
+    path(
+        "dossiers/<uuid:dossier_id>/withdraw/", dossiers.dossier_withdraw, name="dossier_withdraw"
+    ),
+    path("dossiers/<uuid:dossier_id>/rate/", dossiers.dossier_rate, name="dossier_rate"),
+    path("dossiers/<uuid:dossier_id>/result/", dossiers.dossier_result, name="dossier_result"),
     # Identity: login, registration, my account, officials (views_identity_*.py).
     path("identity/login/", views_identity_login.login_view, name="identity_login"),
     path(
@@ -118,4 +158,42 @@ urlpatterns = [
         name="population_event",
     ),
     path("my-information/", population.my_information, name="population_my_information"),
+    # Notifications: any logged-in person's own list (views_notifications.py).
+    path("notifications/", notifications.notification_list, name="notification_list"),
+    path(
+        "notifications/read-all/",
+        notifications.notification_mark_all_read,
+        name="notification_mark_all_read",
+    ),
+    path(
+        "notifications/<uuid:notification_id>/read/",
+        notifications.notification_mark_read,
+        name="notification_mark_read",
+    ),
+    # Documents: public verification of signed results (QR target) and a citizen's documents.
+    path("verify/", documents.verify_lookup, name="documents_verify_lookup"),
+    path("verify/<str:code>/", documents.verify, name="documents_verify"),
+    path("my-documents/", documents.my_documents, name="documents_mine"),
+    path(
+        "my-documents/<uuid:public_id>/download/",
+        documents.my_document_download,
+        name="documents_download",
+    ),
+    # Officials' back office for dossiers: inbox, workspace, printable forms, counter reception,
+    # other agencies' tasks (views_office*.py).
+    path("office/", office.inbox, name="office_inbox"),
+    path("office/counter/", office_counter.counter, name="office_counter"),
+    path("office/tasks/", office_counter.tasks, name="office_tasks"),
+    path("office/dossiers/<str:code>/", office.dossier_workspace, name="office_dossier"),
+    path(
+        "office/dossiers/<str:code>/attachments/<int:attachment_id>/",
+        office.dossier_attachment,
+        name="office_attachment",
+    ),
+    path("office/dossiers/<str:code>/result/", office.dossier_result, name="office_result"),
+    path(
+        "office/dossiers/<str:code>/forms/<str:number>/",
+        office_forms.dossier_form,
+        name="office_form",
+    ),
 ]

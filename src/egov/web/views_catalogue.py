@@ -1,4 +1,6 @@
-"""Catalogue pages: public search and procedure detail; editors' drafting, diff and publishing.
+"""Catalogue pages: public search and procedure detail; the start of an online submission
+(citizens: consent to prefill, then the draft of ``views_dossiers_draft``); editors' drafting,
+diff and publishing.
 
 Thin: parse, authorise (``role_required(Role.CATALOGUE_EDITOR)`` on every editing page; the
 services check the role again), call one catalogue selector or service, render. Editors edit the
@@ -16,6 +18,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from egov.catalogue import selectors as catalogue
@@ -24,6 +27,8 @@ from egov.catalogue.facade import DocumentInfo, FeeLineInfo, StepInfo, VersionIn
 from egov.core import clock
 from egov.core.actor import Actor
 from egov.core.errors import DomainError, NotFound
+from egov.dossiers import selectors as dossier_selectors
+from egov.dossiers import services as dossier_services
 from egov.geo import selectors as geo
 from egov.identity.facade import Role
 from egov.web.forms_catalogue import (
@@ -35,7 +40,8 @@ from egov.web.forms_catalogue import (
     VersionForm,
     WhereForm,
 )
-from egov.web.permissions import role_required
+from egov.web.forms_dossiers import StartForm, error_links
+from egov.web.permissions import citizen_required, role_required
 
 PAGE_SIZE = 20
 
@@ -122,11 +128,46 @@ def procedure_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/catalogue/detail.html", context)
 
 
-@require_safe
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@citizen_required
 def procedure_submit(request: HttpRequest, code: str) -> HttpResponse:
+    """The start of an online submission: the applicant says whether the form may be filled
+    from the national population database (consent recorded), then a draft opens."""
     version = catalogue.procedure_version_in_force(procedure_code=code, on=clock.today())
+    actor = _actor(request)
+    form = StartForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier_id = dossier_services.draft_create(
+                actor=actor,
+                procedure_code=code,
+                consent_prefill=form.cleaned_data["consent"] == "yes",
+                unit_code=form.cleaned_data["unit_code"],
+            )
+        except DomainError as exc:
+            placed = False
+            for field, errors in exc.field_errors.items():
+                if field in form.fields:
+                    for error in errors:
+                        form.add_error(field, str(error))
+                    placed = True
+            if not placed:
+                form.add_error(None, exc.render_message())
+        else:
+            messages.success(request, _("Your draft is open. It is saved each time you save."))
+            return HttpResponseRedirect(reverse("web:dossier_edit", args=[dossier_id]))
+    drafts = [
+        d
+        for d in dossier_selectors.dossiers_of_applicant(actor=actor)
+        if d.status == 0 and d.procedure_code == code
+    ]
     context = {
         "version": version,
+        "form": form,
+        "fields": catalogue.version_form_fields(version=version),
+        "drafts": drafts,
+        "error_links": error_links(form) if form.is_bound else [],
         "crumbs": _crumbs(
             (_("Procedures"), reverse("web:procedure_list")),
             (version.procedure.name, reverse("web:procedure_detail", args=[code])),

@@ -139,8 +139,8 @@ def test_public_pages(client: Client) -> None:
     assert "Select a valid choice" in old_province  # the list offers today's provinces only
     assert 'href="/en/procedures/1.000010/submit/"' in body
     assert client.get("/en/procedures/1.000593/").content.count(b"/submit/") == 0  # level 2
-    submit = client.get("/en/procedures/1.000010/submit/")
-    assert b"Online submission is not open yet" in submit.content
+    submit = client.get("/en/procedures/1.000010/submit/")  # dossiers: citizens log in first
+    assert submit["Location"] == "/en/identity/login/?next=/en/procedures/1.000010/submit/"
     assert client.get("/en/procedures/9.999999/").status_code == 404
     assert client.get("/en/procedures/1.001193/?commune=12").status_code == 200
 

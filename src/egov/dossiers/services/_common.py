@@ -92,8 +92,8 @@ def record(
     comment: str = "",
     details: Mapping[str, Any] | None = None,
 ) -> DossierEvent:
-    """Record one step: the dossier's event row, its audit record and the outbox event, all in
-    the caller's transaction; then tell the applicant when the step concerns them."""
+    """Record one step: the dossier's event row, the outbox event, the applicant's notification
+    when the step concerns them, and its audit record, all in the caller's transaction."""
     now = clock.now()
     event = DossierEvent.objects.create(
         dossier=dossier,
@@ -108,17 +108,6 @@ def record(
         comment=comment,
         details=dict(details or {}),
         occurred_at=now,
-    )
-    audit_record(
-        actor=actor,
-        action=f"dossiers.{action}",
-        subject_type="dossier",
-        subject_id=dossier.code or str(dossier.public_id),
-        diff={
-            "status": [from_status, dossier.status],
-            "queue": [from_queue, dossier.queue],
-            **({"details": dict(details)} if details else {}),
-        },
     )
     events.emit(
         name="dossier.transition",
@@ -138,6 +127,19 @@ def record(
     )
     if action in NOTIFIED:
         notify_applicant(actor=actor, dossier=dossier, template=f"dossier.{action}")
+    # Last: appending to the audit chain locks its head until commit (every writer of the
+    # platform waits there), so the transaction holds that lock for as short as possible.
+    audit_record(
+        actor=actor,
+        action=f"dossiers.{action}",
+        subject_type="dossier",
+        subject_id=dossier.code or str(dossier.public_id),
+        diff={
+            "status": [from_status, dossier.status],
+            "queue": [from_queue, dossier.queue],
+            **({"details": dict(details)} if details else {}),
+        },
+    )
     return event
 
 
@@ -170,7 +172,9 @@ def notice_params(dossier: Dossier) -> dict[str, str]:
         "code": dossier.code or "",
         "procedure": dossier.procedure_name,
         "agency": dossier.agency_name,
-        "return_on": dossier.return_on.isoformat() if dossier.return_on else "",
+        "appointment_date": dossier.appointment_date.strftime("%d/%m/%Y")
+        if dossier.appointment_date
+        else "",
         "result_code": dossier.result_code,
     }
 

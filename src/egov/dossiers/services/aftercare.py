@@ -97,13 +97,15 @@ def deadline_warnings_send(*, actor: Actor, today: dt.date | None = None) -> int
     day = today or clock.today()
     horizon = calendar.add_working_days(start=day, n=settings.EGOV_DOSSIER_DUE_SOON_DAYS)
     open_rows = Dossier.objects.filter(
-        Q(status__in=list(CLOCK_STATUSES)), paused_at__isnull=True, return_on__lte=horizon
-    ).order_by("return_on", "id")
+        Q(status__in=list(CLOCK_STATUSES)), paused_at__isnull=True, appointment_date__lte=horizon
+    ).order_by("appointment_date", "id")
     dossiers = list(open_rows[:5000])
     approvers = _approvers({d.agency_code for d in dossiers})
     sent = 0
     for dossier in dossiers:
-        kind = "overdue" if dossier.return_on and dossier.return_on < day else "due_soon"
+        kind = (
+            "overdue" if dossier.appointment_date and dossier.appointment_date < day else "due_soon"
+        )
         with transaction.atomic():
             try:
                 with transaction.atomic():

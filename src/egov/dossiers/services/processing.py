@@ -190,7 +190,7 @@ def _effect(
         dossier.due_on = dossier_clock.due_on(
             received_at=now, processing_days=dossier.processing_days
         )
-        dossier.return_on = dossier.due_on
+        dossier.appointment_date = dossier.due_on
         details["due_on"] = dossier.due_on.isoformat()
     elif action == "request_supplement":
         if dossier.queue == Queue.HANDLING and not dossier_clock.supplement_allowed(
@@ -221,7 +221,7 @@ def _effect(
             dossier.due_on = dossier_clock.due_on(
                 received_at=now, processing_days=dossier.processing_days
             )
-            dossier.return_on = dossier.due_on
+            dossier.appointment_date = dossier.due_on
             details["due_on"] = dossier.due_on.isoformat()
     elif action in ("assign", "reassign"):
         dossier.handler_id = _handler(dossier.agency_code, str(params.get("handler_id") or ""))
@@ -267,13 +267,13 @@ def _effect(
                 code="already_extended",
             )
         new_date = params.get("new_date")
-        if not isinstance(new_date, dt.date) or dossier.return_on is None:
+        if not isinstance(new_date, dt.date) or dossier.appointment_date is None:
             raise ValidationFailed(
                 _("Choose the new return date."),
                 field_errors={"new_date": [_("Choose the new return date.")]},
             )
-        dossier_clock.extension_check(due=dossier.return_on, new_date=new_date, at=now)
-        dossier.return_on = new_date
+        dossier_clock.extension_check(due=dossier.appointment_date, new_date=new_date, at=now)
+        dossier.appointment_date = new_date
         dossier.extended_at = now
         dossier.extension_reason = comment
         details["new_date"] = new_date.isoformat()

@@ -20,9 +20,10 @@ from egov.core import clock
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import NotFound, ValidationFailed
 from egov.documents import services as documents
+from egov.documents.facade import StoredFileInfo
 from egov.dossiers import clock as dossier_clock
 from egov.dossiers import codes, prefill
-from egov.dossiers.models import Attachment, Channel, Dossier
+from egov.dossiers.models import DossierAttachment, Channel, Dossier
 from egov.dossiers.services._common import (
     dossier_for_update,
     not_found,
@@ -35,6 +36,7 @@ from egov.dossiers.workflow import Queue, Status, transition_check
 from egov.identity import selectors as identity
 from egov.identity.facade import Role
 from egov.population import selectors as population
+from egov.population.facade import CitizenInfo
 
 MAX_DATA_BYTES = 64 * 1024
 
@@ -88,8 +90,7 @@ def _online_version(procedure_code: str) -> VersionInfo:
     return version
 
 
-def _residence_unit(actor: Actor, pin: str) -> str:
-    citizen = population.citizen_get(actor=actor, purpose=prefill.PURPOSE, pin=pin)
+def _residence_unit(citizen: CitizenInfo) -> str:
     residence = citizen.temporary_residence or citizen.permanent_residence
     return residence.current_unit_code if residence else ""
 
@@ -98,7 +99,10 @@ def _new_dossier(
     *, actor: Actor, version: VersionInfo, pin: str, name: str, unit_code: str
 ) -> Dossier:
     agency = catalogue.procedure_competent_agency(
-        procedure_code=version.procedure.code, unit_code=unit_code, on=clock.today()
+        procedure_code=version.procedure.code,
+        unit_code=unit_code,
+        on=clock.today(),
+        version=version,
     )
     return Dossier(
         version_id=version.public_id,
@@ -126,7 +130,7 @@ def draft_create(
     version = _online_version(procedure_code)
     pin = _applicant_pin(actor)
     citizen = population.citizen_get(actor=actor, purpose=prefill.PURPOSE, pin=pin)
-    unit = unit_code.strip() or _residence_unit(actor, pin)
+    unit = unit_code.strip() or _residence_unit(citizen)
     if not unit:
         raise ValidationFailed(
             _("Choose the commune or ward where you apply."),
@@ -138,7 +142,9 @@ def draft_create(
         )
         dossier.applicant_id = actor.id
         if consent_prefill:
-            dossier.prefill = prefill.prefill_read(actor=actor, version=version, pin=pin)
+            dossier.prefill = prefill.prefill_read(
+                actor=actor, version=version, pin=pin, citizen=citizen
+            )
             dossier.prefill_consent_at = clock.now()
             dossier.data = {field: item["value"] for field, item in dossier.prefill.items()}
         dossier.save()
@@ -190,19 +196,40 @@ def draft_discard(*, actor: Actor, dossier_id: str) -> None:
         dossier.delete()
 
 
-def _attach(*, actor: Actor, dossier: Dossier, version: VersionInfo, upload: Upload) -> Attachment:
+def _check_requirement(version: VersionInfo, upload: Upload) -> None:
     if upload.requirement != -1 and not 0 <= upload.requirement < len(version.documents):
         raise ValidationFailed(
             _("Choose which required document this file is."), code="requirement"
         )
-    stored = documents.file_store(
+
+
+def _store(*, actor: Actor, version: VersionInfo, upload: Upload) -> StoredFileInfo:
+    """Check and store the file (its own short transaction in ``documents``)."""
+    _check_requirement(version, upload)
+    return documents.file_store(
         actor=actor,
         content=upload.content,
         filename=upload.filename,
         max_bytes=settings.EGOV_UPLOAD_MAX_BYTES,
     )
+
+
+def _attach(
+    *, actor: Actor, dossier: Dossier, version: VersionInfo, upload: Upload
+) -> DossierAttachment:
+    return _attachment_create(
+        dossier=dossier,
+        version=version,
+        upload=upload,
+        stored=_store(actor=actor, version=version, upload=upload),
+    )
+
+
+def _attachment_create(
+    *, dossier: Dossier, version: VersionInfo, upload: Upload, stored: StoredFileInfo
+) -> DossierAttachment:
     name = version.documents[upload.requirement].name if upload.requirement >= 0 else ""
-    return Attachment.objects.create(
+    return DossierAttachment.objects.create(
         dossier=dossier,
         requirement=upload.requirement,
         requirement_name=name or str(_("Other document")),
@@ -261,28 +288,36 @@ def attachment_remove(*, actor: Actor, dossier_id: str, attachment_id: int) -> N
         attachment.delete()
 
 
-def _missing_documents(dossier: Dossier, version: VersionInfo) -> list[str]:
-    attached = set(dossier.attachments.values_list("requirement", flat=True))
-    return [name for index, name in required_documents(version) if index not in attached]
-
-
-def _route_and_number(*, dossier: Dossier, version: VersionInfo, now: Any) -> None:
-    """Route to the agency competent today and take its next number of the day."""
-    agency = catalogue.procedure_competent_agency(
-        procedure_code=version.procedure.code, unit_code=dossier.unit_code, on=clock.today()
-    )
-    dossier.agency_code = agency.agency.code
-    dossier.agency_name = agency.agency.name
+def _route_and_number(*, dossier: Dossier, version: VersionInfo, now: Any, reroute: bool) -> None:
+    """Route to the agency competent today (``reroute``: the dossier was not routed in this
+    transaction) and take its next number of the day."""
+    if reroute:
+        agency = catalogue.procedure_competent_agency(
+            procedure_code=version.procedure.code,
+            unit_code=dossier.unit_code,
+            on=clock.today(),
+            version=version,
+        )
+        dossier.agency_code = agency.agency.code
+        dossier.agency_name = agency.agency.name
     day = clock.local_date(now)
     dossier.code = codes.format_code(
         dossier.agency_code, day, codes.next_number(dossier.agency_code, day)
     )
 
 
-def _validate(dossier: Dossier, version: VersionInfo, data: dict[str, Any]) -> dict[str, Any]:
-    prefill.locked_fields_check(prefill=dossier.prefill, data=data)
+def _validate(
+    *,
+    prefilled: dict[str, dict[str, Any]],
+    version: VersionInfo,
+    data: dict[str, Any],
+    attached: set[int],
+) -> dict[str, Any]:
+    """The form checked against the locked prefilled values and the version's schema, and the
+    required documents against the requirements of the files ``attached``."""
+    prefill.locked_fields_check(prefill=prefilled, data=data)
     valid = catalogue.version_form_validate(version=version, data=data)
-    missing = _missing_documents(dossier, version)
+    missing = [name for index, name in required_documents(version) if index not in attached]
     if missing:
         raise ValidationFailed(
             _("Attach every required document before submitting."),
@@ -292,10 +327,12 @@ def _validate(dossier: Dossier, version: VersionInfo, data: dict[str, Any]) -> d
     return valid
 
 
-def _submit(*, actor: Actor, dossier: Dossier, version: VersionInfo, channel: int) -> None:
+def _submit(
+    *, actor: Actor, dossier: Dossier, version: VersionInfo, channel: int, reroute: bool = True
+) -> None:
     transition_check("submit", status=dossier.status, queue=dossier.queue)
     now = clock.now()
-    _route_and_number(dossier=dossier, version=version, now=now)
+    _route_and_number(dossier=dossier, version=version, now=now, reroute=reroute)
     dossier.channel = channel
     dossier.status, dossier.queue = Status.NEW, Queue.RECEPTION
     dossier.submitted_at = now
@@ -327,7 +364,12 @@ def dossier_submit(
             _check_data_size(data)
             dossier.data = data
         version = catalogue.version_get(public_id=str(dossier.version_id))
-        dossier.data = _validate(dossier, version, dossier.data)
+        dossier.data = _validate(
+            prefilled=dossier.prefill,
+            version=version,
+            data=dossier.data,
+            attached=set(dossier.attachments.values_list("requirement", flat=True)),
+        )
         dossier.submission_key = submission_key[:80]
         _submit(actor=actor, dossier=dossier, version=version, channel=Channel.ONLINE)
         return str(dossier.code)
@@ -356,23 +398,41 @@ def dossier_submit_new(
     version = _online_version(procedure_code)
     pin = _applicant_pin(actor)
     citizen = population.citizen_get(actor=actor, purpose=prefill.PURPOSE, pin=pin)
-    unit = unit_code.strip() or _residence_unit(actor, pin)
-    read = prefill.prefill_read(actor=actor, version=version, pin=pin) if consent_prefill else {}
+    unit = unit_code.strip() or _residence_unit(citizen)
+    read = (
+        prefill.prefill_read(actor=actor, version=version, pin=pin, citizen=citizen)
+        if consent_prefill
+        else {}
+    )
+    dossier = _new_dossier(
+        actor=actor, version=version, pin=pin, name=citizen.full_name, unit_code=unit
+    )
+    dossier.applicant_id = actor.id
+    dossier.submission_key = key
+    dossier.prefill = read
+    dossier.prefill_consent_at = clock.now() if consent_prefill else None
+    for upload in uploads:
+        _check_requirement(version, upload)
+    dossier.data = _validate(
+        prefilled=read,
+        version=version,
+        data=prefill.merge(prefill=read, data=data),
+        attached={upload.requirement for upload in uploads},
+    )
+    # Files are checked and stored before the dossier's transaction (each in its own short
+    # one), so that transaction takes the shared locks (the agency's numbering, the audit chain)
+    # only for its last few statements. A submission failing after this leaves unreferenced
+    # files, never a half-written dossier.
+    stored = [(upload, _store(actor=actor, version=version, upload=upload)) for upload in uploads]
     try:
         with transaction.atomic():
-            dossier = _new_dossier(
-                actor=actor, version=version, pin=pin, name=citizen.full_name, unit_code=unit
-            )
-            dossier.applicant_id = actor.id
-            dossier.submission_key = key
-            dossier.prefill = read
-            dossier.prefill_consent_at = clock.now() if consent_prefill else None
-            dossier.data = prefill.merge(prefill=read, data=data)
             dossier.save()
-            for upload in uploads:
-                _attach(actor=actor, dossier=dossier, version=version, upload=upload)
-            dossier.data = _validate(dossier, version, dossier.data)
-            _submit(actor=actor, dossier=dossier, version=version, channel=Channel.ONLINE)
+            for upload, info in stored:
+                _attachment_create(dossier=dossier, version=version, upload=upload, stored=info)
+            _submit(
+                actor=actor, dossier=dossier, version=version, channel=Channel.ONLINE,
+                reroute=False,
+            )  # fmt: skip
     except IntegrityError:
         # The same key raced us: the other request created the dossier.
         existing = Dossier.objects.filter(applicant_id=actor.id, submission_key=key).first()
@@ -405,29 +465,34 @@ def dossier_receive_at_counter(
             _("No citizen with this personal identification number."),
             field_errors={"applicant_pin": [_("Check the number on the identity card.")]},
         ) from None
-    unit = unit_code.strip() or _residence_unit(actor, applicant_pin)
-    read = prefill.prefill_read(actor=actor, version=version, pin=applicant_pin)
+    unit = unit_code.strip() or _residence_unit(citizen)
+    read = prefill.prefill_read(actor=actor, version=version, pin=applicant_pin, citizen=citizen)
     # Walk-in dossiers have no applicant account: the key is the officer's.
     key = f"counter:{actor.id}:{submission_key.strip()}"[:80] if submission_key.strip() else ""
     if key:
         found = Dossier.objects.filter(applicant_id="", submission_key=key).first()
         if found is not None and found.code:
             return str(found.public_id), found.code
+    dossier = _new_dossier(
+        actor=actor, version=version, pin=applicant_pin, name=citizen.full_name, unit_code=unit
+    )
+    require_role(actor, (Role.RECEIVER,), dossier.agency_code)
+    dossier.submission_key = key
+    dossier.prefill = read
+    dossier.prefill_consent_at = clock.now()  # given in person at the counter
+    dossier.data = prefill.merge(prefill=read, data=data)
+    prefill.locked_fields_check(prefill=dossier.prefill, data=dossier.data)
+    dossier.data = catalogue.version_form_validate(version=version, data=dossier.data)
+    for upload in uploads:
+        _check_requirement(version, upload)
+    stored = [(upload, _store(actor=actor, version=version, upload=upload)) for upload in uploads]
     with transaction.atomic():
-        dossier = _new_dossier(
-            actor=actor, version=version, pin=applicant_pin, name=citizen.full_name, unit_code=unit
-        )
-        require_role(actor, (Role.RECEIVER,), dossier.agency_code)
-        dossier.submission_key = key
-        dossier.prefill = read
-        dossier.prefill_consent_at = clock.now()  # given in person at the counter
-        dossier.data = prefill.merge(prefill=read, data=data)
         dossier.save()
-        for upload in uploads:
-            _attach(actor=actor, dossier=dossier, version=version, upload=upload)
-        prefill.locked_fields_check(prefill=dossier.prefill, data=dossier.data)
-        dossier.data = catalogue.version_form_validate(version=version, data=dossier.data)
-        _submit(actor=actor, dossier=dossier, version=version, channel=Channel.COUNTER)
+        for upload, info in stored:
+            _attachment_create(dossier=dossier, version=version, upload=upload, stored=info)
+        _submit(
+            actor=actor, dossier=dossier, version=version, channel=Channel.COUNTER, reroute=False
+        )
         apply_transition(actor=actor, dossier=dossier, action="accept", comment="", params={})
         return str(dossier.public_id), str(dossier.code)
 

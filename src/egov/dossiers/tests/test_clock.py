@@ -46,7 +46,7 @@ def test_supplement_pauses_and_restarts_the_clock_across_tet_and_one_extension(
         services.dossier_act(actor=citizen, dossier_id=dossier_id, action="supplement")
     info = state(w, dossier_id)
     assert (info.status, info.paused_at) == (Status.PROCESSING, None)
-    assert (info.due_on, info.return_on) == (dt.date(2026, 3, 6), dt.date(2026, 3, 6))
+    assert (info.due_on, info.appointment_date) == (dt.date(2026, 3, 6), dt.date(2026, 3, 6))
     with clock.travel(at(2026, 3, 5, 11)), pytest.raises(ValidationFailed) as same_day:
         act(
             w,
@@ -67,7 +67,7 @@ def test_supplement_pauses_and_restarts_the_clock_across_tet_and_one_extension(
             params={"new_date": dt.date(2026, 3, 10)},
         )
     info = state(w, dossier_id)
-    assert (info.due_on, info.return_on) == (dt.date(2026, 3, 6), dt.date(2026, 3, 10))
+    assert (info.due_on, info.appointment_date) == (dt.date(2026, 3, 6), dt.date(2026, 3, 10))
     assert info.events[-1].details["form"] == "04"
     with clock.travel(at(2026, 3, 5, 12)), pytest.raises(ValidationFailed) as twice:
         act(

@@ -44,7 +44,7 @@ def test_happy_path_to_a_returned_signed_result(dossier_world: Any) -> None:
     info = state(w, dossier_id)
     assert (info.status, info.queue) == (Status.ACCEPTED, Queue.ASSIGNMENT)
     assert info.due_on is not None
-    assert info.return_on == info.due_on
+    assert info.appointment_date == info.due_on
     act(w, w.approver, dossier_id, "assign", params={"handler_id": str(w.handler.public_id)})
     act(w, w.handler, dossier_id, "note", comment="Checked against the criminal record database.")
     act(w, w.handler, dossier_id, "submit_for_approval")

@@ -1,5 +1,9 @@
-"""Writes of the identity module. Each is one transaction with its audit record."""
+"""Writes of the identity module. Each is one transaction with its audit record.
 
+``rate_limit_hit`` is the fixed-window limiter of registration and codes, for other pages that
+need one (the public dossier lookup)."""
+
+from egov.identity.ratelimit import hit as rate_limit_hit
 from egov.identity.services.accounts import (
     account_level_raise,
     official_create,
@@ -48,6 +52,7 @@ __all__ = [
     "organisation_register",
     "password_reset_confirm",
     "password_reset_start",
+    "rate_limit_hit",
     "representative_add",
     "role_grant",
     "system_client_ensure",

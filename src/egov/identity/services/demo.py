@@ -53,11 +53,17 @@ def _agency(unit: str, kind: str, fallback: str) -> str:
     return found[0].code if found else fallback
 
 
-def _justice_hcm() -> str:
-    for agency in agencies.agencies_list(unit_code="79", kind="department", as_of=clock.today()):
+def _justice(*, province: str, fallback: str) -> str:
+    for agency in agencies.agencies_list(
+        unit_code=province, kind="department", as_of=clock.today()
+    ):
         if agency.name == "Sở Tư pháp":
             return agency.code
-    return "000.00.15.H29"
+    return fallback
+
+
+def _justice_hcm() -> str:
+    return _justice(province="79", fallback="000.00.15.H29")
 
 
 def _citizen(actor: Actor, pin: str, name: str, level: int, raised_by: str) -> None:
@@ -124,6 +130,10 @@ def demo_accounts_ensure(*, actor: Actor) -> list[DemoAccount]:
         raise RuntimeError("Demo accounts exist only in demo mode.")
     justice = _justice_hcm()
     police = _agency("79", "police", "000.00.29.G01")
+    # Demo dossiers (egov.dossiers.demo) are processed here too: the ward of the demo citizens
+    # and the Department of Justice of Nghệ An.
+    ward = _agency("26743", "commune_peoples_committee", "000.02.99.H29")
+    justice_nghe_an = _justice(province="40", fallback="000.00.15.H41")
     committee = _agency("79", "provincial_peoples_committee", "000.00.00.H29")
     operator, _created = operator_account_ensure(
         actor=actor, username="operator", password=settings.EGOV_DEMO_PASSWORD
@@ -133,7 +143,18 @@ def demo_accounts_ensure(*, actor: Actor) -> list[DemoAccount]:
     officials = [
         ("hcm.justice.receiver", "Phạm Thu Hà", justice, [Role.RECEIVER], ()),
         ("hcm.justice.handler", "Võ Minh Tuấn", justice, [Role.HANDLER], ()),
+        ("hcm.justice.handler2", "Lê Hoàng Phúc", justice, [Role.HANDLER], ()),
         ("hcm.justice.approver", "Đặng Quốc Bảo", justice, [Role.APPROVER], ()),
+        ("hcm.ward.receiver", "Trương Mỹ Linh", ward, [Role.RECEIVER], ()),
+        ("hcm.ward.handler", "Lâm Quốc Việt", ward, [Role.HANDLER], ()),
+        ("hcm.ward.approver", "Phan Văn Hùng", ward, [Role.APPROVER], ()),
+        (
+            "na.justice.officer",
+            "Hồ Thị Mai",
+            justice_nghe_an,
+            [Role.RECEIVER, Role.HANDLER, Role.APPROVER],
+            (),
+        ),
         ("hcm.justice.admin", "Huỳnh Thanh Tâm", justice, [Role.AGENCY_ADMIN], ()),
         ("hcm.police.officer", "Bùi Văn Dũng", police, [Role.POPULATION_OFFICER], ("79",)),
         ("catalogue.editor", "Ngô Thị Lan", "000.00.00.G15", [Role.CATALOGUE_EDITOR], ()),
@@ -167,7 +188,7 @@ def demo_accounts_ensure(*, actor: Actor) -> list[DemoAccount]:
         DemoAccount("079090001234", "Citizen Nguyễn Văn An, level 2 (father of Khôi, under 14)"),
         DemoAccount("001192005678", "Citizen Trần Thị Bình, level 1 (mother of Khôi)"),
         *(
-            DemoAccount(u, f"{roles[0].value} at {agency}")
+            DemoAccount(u, f"{', '.join(r.value for r in roles)} at {agency}")
             for u, _n, agency, roles, _u in officials
         ),
         DemoAccount("operator", "Platform operator: Django admin at /admin/"),

@@ -1,4 +1,5 @@
-"""Load the demo: reference data and demo accounts. Idempotent; ``make run`` calls it each time."""
+"""Load the demo: reference data, demo accounts and dossiers. Idempotent; ``make run`` calls it
+each time."""
 
 from __future__ import annotations
 
@@ -30,6 +31,8 @@ class Command(BaseCommand):
         # Demo citizens (their accounts below read them) and 10,000 synthetic ones; idempotent.
         call_command("population_demo", verbosity=verbosity)
         accounts = identity_demo.demo_accounts_ensure(actor=actor)
+        # Months of one-stop work at three agencies, every status; idempotent.
+        call_command("dossiers_demo", verbosity=verbosity)
         if verbosity:
             self._print_accounts(accounts)
 
