@@ -196,7 +196,7 @@ def _template(public_id: str) -> dict[str, Any]:
     return {
         "dossier": dossier,
         "attachment": row(
-            "SELECT * FROM dossiers_attachment WHERE dossier_id = %s", [dossier["id"]]
+            "SELECT * FROM dossiers_dossierattachment WHERE dossier_id = %s", [dossier["id"]]
         ),
         "event": row("SELECT * FROM dossiers_dossierevent WHERE dossier_id = %s", [dossier["id"]]),
         "outbox": row(
@@ -247,7 +247,7 @@ def _raw_client(template: dict[str, Any]) -> Callable[[], None]:
                 "agency_code": RAW_AGENCY, "submission_key": uuid.uuid4().hex,
                 "created_at": now, "updated_at": now, "submitted_at": now,
             })  # fmt: skip
-            _insert(cursor, "dossiers_attachment", {
+            _insert(cursor, "dossiers_dossierattachment", {
                 **template["attachment"], "dossier_id": dossier_id, "uploaded_at": now,
             })  # fmt: skip
             _insert(cursor, "dossiers_dossierevent", {
@@ -299,7 +299,7 @@ def _clean_up() -> None:
     made = f"SELECT id FROM dossiers_dossier WHERE agency_code = %s OR applicant_id IN ({marks})"
     params = [RAW_AGENCY, *applicants]
     with transaction.atomic(), connection.cursor() as cursor:
-        for table in ("dossiers_dossierevent", "dossiers_attachment", "dossiers_dossier"):
+        for table in ("dossiers_dossierevent", "dossiers_dossierattachment", "dossiers_dossier"):
             key = "id" if table == "dossiers_dossier" else "dossier_id"
             cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({made})", params)
         # The numbering of the day starts again at 0001 (the daily limit is 9,999 a day).

@@ -32,8 +32,8 @@ class Dossier(BaseModel):
 
     Clock: ``received_at`` is when the complete dossier was received (acceptance, or the
     supplement that completed it); ``due_on`` the statutory due date computed from it;
-    ``appointment_date`` the appointment shown to the applicant (``due_on``, or the one extended date);
-    ``paused_at`` is set while the applicant is asked for a supplement.
+    ``appointment_date`` the date shown to the applicant (``due_on``, or the one extended
+    date); ``paused_at`` is set while the applicant is asked for a supplement.
     """
 
     code = models.CharField(max_length=40, unique=True, null=True, blank=True)

@@ -12,6 +12,7 @@ from django.forms.boundfield import BoundField
 from django.utils.translation import gettext_lazy as _
 
 from egov.core import clock
+from egov.core.errors import DomainError
 
 _UNIT_CODE = re.compile(r"^\d{2}(\d{3})?$")
 
@@ -100,3 +101,16 @@ class SearchForm(PortalForm):
         if not self.is_valid():
             return ""
         return str(self.cleaned_data["q"]).strip()
+
+
+def apply_error(form: forms.Form, exc: DomainError) -> None:
+    """Show a domain error on the form: its field errors on the fields it has, else the error's
+    message on the form as a whole."""
+    placed = False
+    for field, errors in exc.field_errors.items():
+        if field in form.fields:
+            for error in errors:
+                form.add_error(field, str(error))
+            placed = True
+    if not placed:
+        form.add_error(None, exc.render_message())

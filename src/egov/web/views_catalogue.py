@@ -31,6 +31,7 @@ from egov.dossiers import selectors as dossier_selectors
 from egov.dossiers import services as dossier_services
 from egov.geo import selectors as geo
 from egov.identity.facade import Role
+from egov.web.forms import apply_error
 from egov.web.forms_catalogue import (
     DocumentFormSet,
     FeeFormSet,
@@ -146,14 +147,7 @@ def procedure_submit(request: HttpRequest, code: str) -> HttpResponse:
                 unit_code=form.cleaned_data["unit_code"],
             )
         except DomainError as exc:
-            placed = False
-            for field, errors in exc.field_errors.items():
-                if field in form.fields:
-                    for error in errors:
-                        form.add_error(field, str(error))
-                    placed = True
-            if not placed:
-                form.add_error(None, exc.render_message())
+            apply_error(form, exc)
         else:
             messages.success(request, _("Your draft is open. It is saved each time you save."))
             return HttpResponseRedirect(reverse("web:dossier_edit", args=[dossier_id]))

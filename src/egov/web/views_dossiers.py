@@ -15,7 +15,6 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -34,6 +33,7 @@ from egov.core.errors import DomainError, NotFound, RateLimited, ValidationFaile
 from egov.dossiers import selectors, services
 from egov.dossiers.facade import DossierInfo, Status
 from egov.identity.services import authflow, rate_limit_hit
+from egov.web.forms import apply_error as _apply
 from egov.web.forms_dossiers import (
     LookupForm,
     RatingForm,
@@ -233,17 +233,6 @@ def dossier_detail(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     if info.status == Status.DRAFT:
         return HttpResponseRedirect(dossier_url("dossier_edit", info.public_id))
     return render_detail(request, actor, info)
-
-
-def _apply(form: forms.Form, exc: DomainError) -> None:
-    placed = False
-    for field, errors in exc.field_errors.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, exc.render_message())
 
 
 def _row_version(request: HttpRequest) -> int | None:

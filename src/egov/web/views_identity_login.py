@@ -15,7 +15,6 @@ import qrcode.image.svg
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.forms import Form
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from egov.core.actor import Actor
 from egov.core.errors import DomainError, RateLimited
 from egov.identity import services
 from egov.identity.services import authflow
+from egov.web.forms import apply_error
 from egov.web.forms_identity import ForgotForm, LoginForm, ResetForm, TokenForm
 
 Crumbs = list[tuple[str, str]]
@@ -38,18 +38,6 @@ SETUP_SESSION_KEY = "identity.totp_setup"
 
 def crumbs(*items: tuple[str, str]) -> Crumbs:
     return [(_("Home"), reverse("web:home")), *items]
-
-
-def apply_error(form: Form, exc: DomainError) -> None:
-    """Show a domain error on the form: its field errors on the fields, else on the form."""
-    placed = False
-    for field, errors in exc.field_errors.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, exc.render_message())
 
 
 def outbox_remember(request: HttpRequest, message_id: str) -> None:

@@ -30,6 +30,7 @@ from egov.identity import selectors as identity
 from egov.identity.facade import Role
 from egov.population import selectors as population
 from egov.population import services
+from egov.web.forms import apply_error as _apply_error
 from egov.web.forms_population import (
     BirthForm,
     CardForm,
@@ -88,17 +89,6 @@ def officer_units(actor: Actor) -> frozenset[str] | None:
             return None
         units.add(agency.unit_code)
     return population.expand_units(units, as_of=today)
-
-
-def _apply_error(form: forms.Form, exc: DomainError) -> None:
-    placed = False
-    for field, errors in exc.field_errors.items():
-        if field in form.fields:
-            for error in errors:
-                form.add_error(field, str(error))
-            placed = True
-    if not placed:
-        form.add_error(None, exc.render_message())
 
 
 @never_cache

@@ -23,7 +23,7 @@ from egov.documents import services as documents
 from egov.documents.facade import StoredFileInfo
 from egov.dossiers import clock as dossier_clock
 from egov.dossiers import codes, prefill
-from egov.dossiers.models import DossierAttachment, Channel, Dossier
+from egov.dossiers.models import Channel, Dossier, DossierAttachment
 from egov.dossiers.services._common import (
     dossier_for_update,
     not_found,
