@@ -251,16 +251,19 @@ def import_file(
     fmt: str | None = None,
     chunk_rows: int = CHUNK_ROWS,
     progress: bool = False,
+    workers: int | None = None,
 ) -> ImportResult:
-    """Import ``path``; ``FileRejected`` for a file that cannot be read as a whole."""
+    """Import ``path``; ``FileRejected`` for a file that cannot be read as a whole.
+    ``workers``: database connections a large CSV file is checked and loaded with on
+    PostgreSQL (default ``direct.WORKERS``; 1: the import's own connection only)."""
     kind = detect_format(path, fmt)
     if kind == "csv" and connection.vendor == "postgresql":
-        from egov.population.direct import import_csv_direct
+        from egov.population.direct import WORKERS, import_csv_direct
 
         direct = import_csv_direct(
             actor=actor, path=path,
             report_path=report_path or path.with_name(path.name + ".errors.csv"),
-            progress=progress,
+            progress=progress, workers=workers or WORKERS,
         )  # fmt: skip
         if direct is not None:
             return direct

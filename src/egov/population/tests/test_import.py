@@ -314,3 +314,24 @@ def test_bulk_load_rebuilds_indexes_and_stays_idempotent(
     children = Citizen.objects.exclude(father_pin="").first()
     assert children is not None
     assert Citizen.objects.filter(father_pin=children.father_pin).exists()
+
+
+def test_file_cut_in_parts_only_where_no_quoted_value_can_span() -> None:
+    """PostgreSQL's parallel COPY cuts the rows at line ends while no double quote was seen."""
+    import io
+
+    from egov.population.direct import _parts
+
+    body = b"".join(f"{n},ab,c\r\n".encode() for n in range(10))  # 10 lines of 8 bytes
+    # (first byte, end byte, first line): a cut goes on to the end of the line it falls in.
+    assert _parts(io.BytesIO(body), 0, len(body), 2) == [(0, 48, 2), (48, None, 8)]
+    assert _parts(io.BytesIO(b"h\n" + body), 2, len(body) + 2, 3) == [
+        (2, 34, 2), (34, 58, 6), (58, None, 9),
+    ]  # fmt: skip
+    assert _parts(io.BytesIO(body[:-2]), 0, len(body) - 2, 2) == [(0, 40, 2), (40, None, 7)]
+    quoted = b'0,"a\nb",c\n' + body
+    assert _parts(io.BytesIO(quoted), 0, len(quoted), 2) == [(0, None, 2)]
+    late = body + b'0,"a\nb",c\n'  # a quote after the cut: the second part starts a row
+    assert _parts(io.BytesIO(late), 0, len(late), 2) == [(0, 48, 2), (48, None, 8)]
+    assert _parts(io.BytesIO(b""), 0, 0, 2) == [(0, None, 2)]
+    assert _parts(io.BytesIO(body), 0, len(body), 1) == [(0, None, 2)]

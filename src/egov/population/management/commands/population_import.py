@@ -25,6 +25,13 @@ class Command(BaseCommand):
         parser.add_argument("--report", type=Path, default=None, help="Where to write rejects.")
         parser.add_argument("--chunk-rows", type=int, default=CHUNK_ROWS)
         parser.add_argument("--no-progress", action="store_true")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=None,
+            help="PostgreSQL, large CSV files: database connections working at once "
+            "(default 2; 1 = one connection).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
@@ -39,6 +46,7 @@ class Command(BaseCommand):
                 fmt=options["format"],
                 chunk_rows=options["chunk_rows"],
                 progress=progress,
+                workers=options["workers"],
             )
         except DomainError as error:
             raise CommandError(error.render_message()) from error
