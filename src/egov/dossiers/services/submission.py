@@ -456,6 +456,9 @@ def dossier_receive_at_counter(
     ``uploads``) and accepts it at once: submitted and accepted in one transaction, receipt
     (form 01) printable. The officer's agency must be the competent one. Returns
     ``(public_id, code)``."""
+    # Before anything is read about the applicant: only a receiving officer (of their own
+    # agency) may do this; that the agency is the competent one is checked once routed.
+    require_role(actor, (Role.RECEIVER,), actor.agency_code)
     version = catalogue.procedure_version_in_force(procedure_code=procedure_code, on=clock.today())
     _check_data_size(data)
     try:

@@ -195,3 +195,23 @@ def test_counter_reception_accepts_at_once(dossier_world: Any) -> None:
         submission_key="walk-in-1",
     )
     assert again == (public_id, code)
+
+
+def test_counter_reception_is_for_receivers_before_anything_is_read(
+    dossier_world: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from egov.core.errors import PermissionDenied
+    from egov.population import selectors as population
+
+    def must_not_read(**_kwargs: Any) -> None:
+        raise AssertionError("the population record was read")
+
+    monkeypatch.setattr(population, "citizen_get", must_not_read)
+    with pytest.raises(PermissionDenied):
+        services.dossier_receive_at_counter(
+            actor=dossier_world.handler.as_actor(),
+            procedure_code=dossier_world.procedure,
+            applicant_pin="079192004321",
+            data=form_data(dossier_world),
+        )
+    assert Dossier.objects.count() == 0
