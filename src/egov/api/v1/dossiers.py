@@ -57,30 +57,33 @@ class RequestTooLarge(DomainError):
     default_message = _("The request is too large.")
 
 
-class CitizenOnly(ScopeOrRole):
-    """The citizen's session, or a citizen's bearer token with ``view.required_scopes``."""
+class ActorKindOnly(ScopeOrRole):
+    """A session or bearer token that ``ScopeOrRole`` lets through, whose actor is of the view's
+    ``actor_kind`` (a citizen's token never reaches the office endpoints, and back)."""
 
     def has_permission(self, request: Request, view: Any) -> bool:
         if not super().has_permission(request, view):
             return False
-        return request_actor(request).kind is ActorKind.CITIZEN
+        return request_actor(request).kind is view.actor_kind
 
 
 # Checks the body size first: authentication (the OAuth2 backend) already reads the body. A
 # comment, not a docstring: drf-spectacular would copy a docstring into every operation.
 class BodyLimitedView(APIView):
+    permission_classes = [ActorKindOnly]
+    actor_kind: ActorKind
+
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
         check_body_size(request)
         super().initial(request, *args, **kwargs)
 
+    def allow_person(self, actor: Actor) -> bool:
+        return actor.kind is self.actor_kind
+
 
 class _CitizenView(BodyLimitedView):
-    permission_classes = [CitizenOnly]
+    actor_kind = ActorKind.CITIZEN
     required_scopes = (OWN_SCOPE,)
-
-    @staticmethod
-    def allow_person(actor: Actor) -> bool:
-        return actor.kind is ActorKind.CITIZEN
 
 
 # --- Representations ----------------------------------------------------------------------------

@@ -25,8 +25,8 @@ from rest_framework.response import Response
 
 from egov.api.v1.common import DATE_ERRORS
 from egov.api.v1.dossiers import BodyLimitedView
-from egov.api.v1.identity import ScopeOrRole, request_actor
-from egov.core.actor import Actor, ActorKind
+from egov.api.v1.identity import request_actor
+from egov.core.actor import ActorKind
 from egov.core.errors import PermissionDenied
 from egov.dossiers import selectors, services
 from egov.dossiers.facade import DossierSummary, Queue
@@ -55,22 +55,9 @@ OFFICIAL_ACTIONS = [
 ]
 
 
-class OfficialOnly(ScopeOrRole):
-    """An official's verified session, or an official's bearer token with the scope."""
-
-    def has_permission(self, request: Request, view: Any) -> bool:
-        if not super().has_permission(request, view):
-            return False
-        return request_actor(request).kind is ActorKind.OFFICIAL
-
-
 class _OfficeView(BodyLimitedView):
-    permission_classes = [OfficialOnly]
+    actor_kind = ActorKind.OFFICIAL
     required_scopes = (PROCESS_SCOPE,)
-
-    @staticmethod
-    def allow_person(actor: Actor) -> bool:
-        return actor.kind is ActorKind.OFFICIAL
 
 
 class InboxQuery(serializers.Serializer[Any]):
