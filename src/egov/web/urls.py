@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from egov.web import (
     views,
@@ -196,4 +196,11 @@ urlpatterns = [
         office_forms.dossier_form,
         name="office_form",
     ),
+]
+
+# Pages of the data sharing platform, payments and the operations center, one URL file each.
+urlpatterns += [
+    path("", include("egov.web.urls_exchange")),
+    path("", include("egov.web.urls_payments")),
+    path("", include("egov.web.urls_reporting")),
 ]

@@ -1,0 +1,1 @@
+"""Online payment of fees and charges: orders, gateway plugins, reconciliation, receipts."""

@@ -1,0 +1,1 @@
+"""National Reporting System and Government Operations Center: regimes, indicators, index."""

@@ -1,0 +1,7 @@
+"""Pages of the reporting module (views_reporting*.py), in the `web` namespace."""
+
+from __future__ import annotations
+
+from django.urls import URLPattern, URLResolver
+
+urlpatterns: list[URLPattern | URLResolver] = []
