@@ -7,6 +7,7 @@ key, in-process background work. Production sets ``DATABASE_URL``, ``EGOV_SECRET
 
 from __future__ import annotations
 
+import json
 import secrets
 from pathlib import Path
 
@@ -282,6 +283,7 @@ OAUTH2_PROVIDER = {
         "identity.accounts.read": _("Read the assurance level of accounts (agency systems)"),
         "dossiers.own": _("Submit your dossiers and follow them"),
         "dossiers.process": _("Work on the dossiers of your agency (officials)"),
+        "exchange": _("Call data sharing services through the platform's gateway (agency systems)"),
     },
     "DEFAULT_SCOPES": ["openid"],
     # Plain-http redirect URIs only in demo mode (a relying party on the same machine).
@@ -545,4 +547,43 @@ DEFAULT_FROM_EMAIL = env.str(
     "EGOV_EMAIL_FROM",
     "no-reply@localhost",
     "Sender address of e-mail from the platform, e.g. `Cong DVC <no-reply@dichvucong.example.vn>`.",
+)
+
+# --- Exchange: the data sharing platform (Decree 47/2020) --------------------------------------
+EGOV_EXCHANGE_MAX_BODY_BYTES = env.int(
+    "EGOV_EXCHANGE_MAX_BODY_BYTES", 64 * 1024, "Largest request body the exchange gateway accepts."
+)
+EGOV_EXCHANGE_LOG_CHAINS = env.int(
+    "EGOV_EXCHANGE_LOG_CHAINS",
+    4,
+    "Number of hash chains the message log is split into (by message id), so concurrent "
+    "exchanges do not all wait for one lock. Changing it later keeps old rows verifiable.",
+)
+EGOV_EXCHANGE_LOG_RETENTION_DAYS = env.int(
+    "EGOV_EXCHANGE_LOG_RETENTION_DAYS",
+    5 * 365,
+    "Days the message log keeps a row before `manage.py exchange_purge` removes it.",
+)
+EGOV_EXCHANGE_REPLAY_HOURS = env.int(
+    "EGOV_EXCHANGE_REPLAY_HOURS",
+    24,
+    "Hours the gateway keeps an answer so that a retried message id gets the same answer.",
+)
+EGOV_EXCHANGE_REMOTE_TIMEOUT_MS = env.int(
+    "EGOV_EXCHANGE_REMOTE_TIMEOUT_MS",
+    5000,
+    "Milliseconds the gateway waits for a remote member's answer (per attempt).",
+)
+EGOV_EXCHANGE_REMOTE_RETRIES = env.int(
+    "EGOV_EXCHANGE_REMOTE_RETRIES",
+    1,
+    "Further attempts after a remote member's connection failure, 5xx answer or timeout.",
+)
+EGOV_EXCHANGE_REMOTE_SECRETS = json.loads(
+    env.str(
+        "EGOV_EXCHANGE_REMOTE_SECRETS",
+        "{}",
+        "JSON object: OAuth2 client id -> client secret of this platform's accounts on remote "
+        "members' platforms (never commit it).",
+    )
 )

@@ -33,6 +33,8 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("egov.api.urls")),
     path("o/", include((oauth2_patterns, "oauth2_provider"))),
+    # The data sharing gateway (agency systems, bearer tokens): no language prefix, no session.
+    path("exchange/", include("egov.exchange.urls")),
     # The admin has no login of its own: everyone logs in (with the second factor) on the portal.
     path(
         "admin/login/",

@@ -1,10 +1,14 @@
-"""Prefill of application forms from the national population database.
+"""Prefill of application forms from the national population database, through the data
+sharing platform.
 
 The form definition (catalogue ``formspec``) declares for a field where its value comes from
 (``source``) and whether the applicant may change it (``policy``). Values are read only after the
-applicant consents; what was read is kept on the dossier (``Dossier.prefill``) with its source and
-time, so the form can show where each value came from and the server can refuse a changed locked
-value."""
+applicant consents, as a consumer call of the portal (``exchange``: standing grant of the portal
+for the purpose ``dossier_prefill``), so the read is in the exchange's message log with the
+applicant as the data subject and shows on their "Who used my data" page. Only the data items
+the form needs are asked for. What was read is kept on the dossier (``Dossier.prefill``) with
+its source and time, so the form can show where each value came from and the server can refuse
+a changed locked value."""
 
 from __future__ import annotations
 
@@ -16,36 +20,47 @@ from egov.catalogue.facade import VersionInfo
 from egov.core import clock
 from egov.core.actor import Actor
 from egov.core.errors import ValidationFailed
+from egov.exchange import services as exchange
 from egov.identity import selectors as identity
-from egov.population import selectors as population
-from egov.population.facade import CitizenInfo, ResidenceInfo
+from egov.population.facade import CitizenInfo
 
-PURPOSE = "dossier_prefill"
+PURPOSE = exchange.PURPOSE_PREFILL
 SOURCE_NAME = _("National population database")
 
+# Form source -> data item of the population service read through the exchange.
+ITEMS = {
+    "pin": "pin",
+    "full_name": "full_name",
+    "date_of_birth": "date_of_birth",
+    "sex": "sex",
+    "ethnicity": "ethnicity",
+    "nationality": "nationality",
+    "place_of_birth": "birth_registration_unit",
+    "permanent_residence": "permanent_residence",
+    "temporary_residence": "temporary_residence",
+}
+ACCOUNT_SOURCES = frozenset({"phone", "email"})
 
-def _address(residence: ResidenceInfo | None) -> str:
-    if residence is None:
+
+def _address(residence: Any) -> str:
+    if not isinstance(residence, dict):
         return ""
-    parts = [residence.street_address, residence.current_unit_name]
-    return ", ".join(p for p in parts if p)
+    parts = [residence.get("street_address"), residence.get("current_unit_name")]
+    return ", ".join(str(p) for p in parts if p)
 
 
-def _value(source: str, citizen: CitizenInfo, email: str, phone: str) -> Any:
-    values: dict[str, Any] = {
-        "pin": citizen.pin,
-        "full_name": citizen.full_name,
-        "date_of_birth": citizen.date_of_birth.isoformat() if citizen.date_of_birth else "",
-        "sex": citizen.sex,
-        "ethnicity": citizen.ethnicity,
-        "nationality": citizen.nationality,
-        "place_of_birth": citizen.birth_registration_unit,
-        "permanent_residence": _address(citizen.permanent_residence),
-        "temporary_residence": _address(citizen.temporary_residence),
-        "phone": phone,
-        "email": email,
-    }
-    return values.get(source, "")
+def _value(source: str, items: dict[str, Any], email: str, phone: str) -> Any:
+    if source == "email":
+        return email
+    if source == "phone":
+        return phone
+    item = ITEMS.get(source)
+    if item is None:
+        return ""
+    value = items.get(item)
+    if item.endswith("_residence"):
+        return _address(value)
+    return value if value is not None else ""
 
 
 def prefill_read(
@@ -53,20 +68,25 @@ def prefill_read(
 ) -> dict[str, dict[str, Any]]:
     """The prefilled values of ``version``'s form for the citizen ``pin``:
     ``{field: {"source", "value", "policy", "taken_at"}}``. Empty values are left out (the
-    applicant fills them). One population read (none when the caller passes the ``citizen`` it
-    has just read for the same purpose)."""
+    applicant fills them). One exchange through the platform's gateway, logged, asking only for
+    the data items the form's rules name (``citizen`` is no longer used: a value the caller has
+    read for another reason is not a logged prefill)."""
+    del citizen
     rules: dict[str, Any] = (version.form or {}).get("prefill") or {}
     if not rules:
         return {}
-    if citizen is None or citizen.pin != pin:
-        citizen = population.citizen_get(actor=actor, purpose=PURPOSE, pin=pin)
-    account = identity.account_find_citizen(pin=pin)
-    email = account.email if account else ""
-    phone = account.phone if account else ""
+    sources = {str(rule.get("source") or "") for rule in rules.values()}
+    wanted = sorted({ITEMS[s] for s in sources if s in ITEMS})
+    items = exchange.prefill_citizen_read(actor=actor, pin=pin, fields=wanted) if wanted else {}
+    email = phone = ""
+    if sources & ACCOUNT_SOURCES:
+        account = identity.account_find_citizen(pin=pin)
+        email = account.email if account else ""
+        phone = account.phone if account else ""
     taken_at = clock.now().isoformat()
     found: dict[str, dict[str, Any]] = {}
     for field, rule in rules.items():
-        value = _value(str(rule.get("source") or ""), citizen, email, phone)
+        value = _value(str(rule.get("source") or ""), items, email, phone)
         if value in ("", None):
             continue
         found[field] = {

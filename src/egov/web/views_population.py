@@ -1,7 +1,9 @@
 """Population pages: the police back office (search, record and history, vital events) for
 officials holding ``Role.POPULATION_OFFICER``, and "My information" for citizens.
 
-Jurisdiction: an officer sees only citizens with a current residence in the units of their
+An officer's reads of a record go through the data sharing platform (``exchange``: the police
+back office is a consumer with a standing grant), so each is logged with the citizen as the data
+subject. Jurisdiction: an officer sees only citizens with a current residence in the units of their
 grants (a grant without units covers its agency's unit; an agency without a unit, e.g. the
 ministry, covers the country). Records outside read as "not found". URLs carry the record's
 opaque reference, never the PIN (which would end up in access logs).
@@ -26,6 +28,7 @@ from egov.agencies import selectors as agencies
 from egov.core import clock
 from egov.core.actor import Actor
 from egov.core.errors import DomainError, NotFound, PermissionDenied
+from egov.exchange import services as exchange
 from egov.identity import selectors as identity
 from egov.identity.facade import Role
 from egov.population import selectors as population
@@ -114,12 +117,10 @@ def citizen_search(request: HttpRequest) -> HttpResponse:
 @role_required(Role.POPULATION_OFFICER)
 def citizen_record(request: HttpRequest, ref: str) -> HttpResponse:
     actor = request_actor(request)
-    scope = officer_units(actor)
-    detail = population.citizen_detail(
-        actor=actor, purpose=PURPOSE_BACK_OFFICE, ref=ref, within_units=scope
-    )
-    history = population.citizen_history(
-        actor=actor, purpose=PURPOSE_BACK_OFFICE, ref=ref, within_units=scope
+    # Through the data sharing platform (the police back office's grant): the read is in the
+    # message log and on the citizen's "Who used my data" page.
+    detail, history = exchange.backoffice_record_read(
+        actor=actor, ref=ref, within_units=officer_units(actor)
     )
     context = {
         "detail": detail,
@@ -166,8 +167,8 @@ def citizen_event(request: HttpRequest, ref: str, kind: str) -> HttpResponse:
         raise NotFound()
     title, form_class, action = EVENTS[kind]
     actor = request_actor(request)
-    detail = population.citizen_detail(
-        actor=actor, purpose=PURPOSE_BACK_OFFICE, ref=ref, within_units=officer_units(actor)
+    detail, _history = exchange.backoffice_record_read(
+        actor=actor, ref=ref, within_units=officer_units(actor)
     )
     form = form_class(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():

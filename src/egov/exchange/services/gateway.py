@@ -1,0 +1,416 @@
+"""The gateway: every exchange, whether it arrives over HTTP (``gateway_handle``) or from a module
+of this platform (``exchange_call``), goes through ``_exchange``: consumer, service, grant,
+fields, message id, rate limit, provider call, field filtering, and one log row.
+
+Each exchange writes one row of the hash-chained message log (success or refusal) and, when it
+succeeds, a ``Delivery`` with the answer for idempotent replays; both in one short transaction
+after the provider answered. No audit record per exchange: the message log is the record of
+exchanges (docs/adr/0012-data-exchange.md).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import structlog
+from django.conf import settings
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+
+from egov.core import clock
+from egov.core.actor import Actor, ActorKind
+from egov.core.errors import DomainError
+from egov.exchange import logchain
+from egov.exchange.facade import (
+    BadRequest,
+    BodyTooLarge,
+    ExchangeError,
+    ExchangeResponse,
+    FieldsNotGranted,
+    GrantExpired,
+    GrantSuspended,
+    MessageReplayed,
+    NoGrant,
+    ProviderRefused,
+    ProviderUnavailable,
+    RateLimitExceeded,
+    ServiceSuspended,
+    ServiceTerminated,
+    Unauthenticated,
+    UnknownService,
+    parse_address,
+)
+from egov.exchange.models import Delivery, Grant, Service, Subsystem
+from egov.exchange.providers import catalogue as _catalogue  # noqa: F401 - registers operations
+from egov.exchange.providers import population as _population  # noqa: F401
+from egov.exchange.providers import remote
+from egov.exchange.providers.base import OPERATIONS, Call
+from egov.exchange.workflow import GrantStatus, ServiceStatus
+
+log = structlog.get_logger(__name__)
+
+MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
+PURPOSE_RE = re.compile(r"^[a-z0-9_.-]{1,60}$")
+PIN_RE = re.compile(r"^\d{12}$")
+
+
+@dataclass
+class _Exchange:
+    """One exchange as it goes through the gateway (filled step by step, logged at the end)."""
+
+    actor: Actor
+    provider: str
+    service_code: str
+    message_id: str
+    purpose: str
+    subject_pin: str
+    params: Mapping[str, Any]
+    fields: Sequence[str] | None
+    path: str
+    request_hash: str
+    consumer: Subsystem | None = None
+    service: Service | None = None
+    grant: Grant | None = None
+    returned: tuple[str, ...] = ()
+    early_error: ExchangeError | None = None
+    started: float = field(default_factory=time.monotonic)
+
+
+def _request_hash(
+    *, provider: str, service: str, path: str, purpose: str, subject_pin: str, body: bytes
+) -> str:
+    return logchain.body_hash(
+        logchain.canonical(
+            {
+                "provider": provider,
+                "service": service,
+                "path": path,
+                "purpose": purpose,
+                "subject": subject_pin,
+                "body": logchain.body_hash(body),
+            }
+        )
+    )
+
+
+def _check_headers(ex: _Exchange) -> None:
+    if not MESSAGE_ID_RE.match(ex.message_id):
+        raise BadRequest(code="bad_message_id")
+    if not PURPOSE_RE.match(ex.purpose):
+        raise BadRequest(code="bad_purpose")
+    if ex.subject_pin and not PIN_RE.match(ex.subject_pin):
+        raise BadRequest(code="bad_subject")
+
+
+def _service(ex: _Exchange) -> Service:
+    if parse_address(ex.provider) is None:
+        raise UnknownService()
+    service = (
+        Service.objects.select_related("provider__member")
+        .filter(provider__address=ex.provider, code=ex.service_code)
+        .first()
+    )
+    if service is None:
+        raise UnknownService()
+    if service.status == ServiceStatus.SUSPENDED:
+        restore = service.restore_expected_at
+        notice = service.status_reason + (
+            f" ({clock.local_date(restore).isoformat()})" if restore else ""
+        )
+        raise ServiceSuspended(params={"notice": notice})
+    if service.status == ServiceStatus.TERMINATED:
+        raise ServiceTerminated()
+    return service
+
+
+def _grant(ex: _Exchange, consumer: Subsystem, service: Service) -> Grant:
+    grant = (
+        Grant.objects.filter(consumer=consumer, service=service, purpose=ex.purpose)
+        .exclude(status=GrantStatus.TERMINATED)
+        .order_by("-valid_from", "-id")
+        .first()
+    )
+    if grant is None:
+        raise NoGrant()
+    if grant.status == GrantStatus.SUSPENDED:
+        raise GrantSuspended()
+    now = clock.now()
+    if grant.valid_from > now or (grant.valid_to is not None and grant.valid_to <= now):
+        raise GrantExpired()
+    return grant
+
+
+def _fields(ex: _Exchange, grant: Grant) -> tuple[str, ...]:
+    granted = [str(f) for f in grant.fields]
+    if ex.fields is None or not list(ex.fields):
+        return tuple(granted)
+    asked = [str(f) for f in ex.fields]
+    outside = sorted(set(asked) - set(granted))
+    if outside:
+        raise FieldsNotGranted(params={"fields": ", ".join(outside)})
+    return tuple(dict.fromkeys(asked))
+
+
+def _rate(grant: Grant) -> None:
+    key = f"exchange:rate:{grant.pk}:{int(time.time() // 60)}"
+    if cache.add(key, 1, timeout=90):
+        count = 1
+    else:
+        try:
+            count = cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, timeout=90)
+            count = 1
+    if count > grant.rate_per_minute:
+        raise RateLimitExceeded()
+
+
+def _replay(ex: _Exchange, consumer: Subsystem) -> Delivery | None:
+    delivery = Delivery.objects.filter(consumer=consumer, message_id=ex.message_id).first()
+    if delivery is not None and delivery.request_hash != ex.request_hash:
+        raise MessageReplayed()
+    return delivery
+
+
+def _provider_call(
+    ex: _Exchange, service: Service, fields: tuple[str, ...]
+) -> tuple[dict[str, Any], str]:
+    member = service.provider.member
+    try:
+        if service.operation:
+            operation = OPERATIONS.get(service.operation)
+            if operation is None:
+                raise ProviderUnavailable()
+            result = operation(
+                Call(
+                    actor=ex.actor, purpose=ex.purpose, subject_pin=ex.subject_pin,
+                    params=ex.params, path=ex.path,
+                )
+            )  # fmt: skip
+            return result.data, result.subject_pin or ex.subject_pin
+        if member.is_remote:
+            consumer = ex.consumer.address if ex.consumer else ""
+            forwarded = logchain.body_hash(f"{consumer}|{ex.message_id}".encode())[:40]
+            data = remote.call(
+                remote=remote.Remote(member.code, member.base_url, member.remote_client_id),
+                provider=service.provider.address, service=service.code, path=ex.path,
+                message_id=f"fwd-{forwarded}", purpose=ex.purpose, subject_pin=ex.subject_pin,
+                params=ex.params, fields=fields,
+            )  # fmt: skip
+            return data, ex.subject_pin
+        raise ProviderUnavailable()
+    except ExchangeError:
+        raise
+    except DomainError as exc:
+        refused = ProviderRefused(exc.message, code=exc.code, field_errors=exc.field_errors)
+        refused.http_status = exc.http_status
+        refused.params = exc.params
+        raise refused from None
+    except Exception:
+        log.exception("exchange_provider_failed", service=service.code)
+        raise ProviderUnavailable() from None
+
+
+def _encode(payload: Mapping[str, Any]) -> bytes:
+    return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _log(ex: _Exchange, *, status: int, outcome: str, response: bytes, subject_pin: str) -> None:
+    consumer, service = ex.consumer, ex.service
+    provider_member = service.provider.member.code if service else ""
+    parsed = parse_address(ex.provider)
+    logchain.append(
+        occurred_at=clock.real_now(),
+        values={
+            "message_id": ex.message_id[:100],
+            "consumer": consumer.address if consumer else "",
+            "consumer_member": consumer.member.code if consumer else "",
+            "actor_kind": str(ex.actor.kind),
+            "actor_id": ex.actor.id,
+            "actor_agency": ex.actor.agency_code,
+            "provider": ex.provider[:120],
+            "provider_member": provider_member or (parsed[0] if parsed else ""),
+            "service": ex.service_code[:60],
+            "purpose": ex.purpose[:60],
+            "subject_pin": subject_pin if PIN_RE.match(subject_pin) else "",
+            "fields": list(ex.returned),
+            "status": status,
+            "outcome": outcome,
+            "request_hash": ex.request_hash,
+            "response_hash": logchain.body_hash(response),
+            "duration_ms": int((time.monotonic() - ex.started) * 1000),
+        },
+    )
+
+
+def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
+    """Run the exchange; returns ``(status, response body, replayed)``. Typed refusals are
+    logged and raised again for the caller to render."""
+    subject_pin = ex.subject_pin
+    try:
+        if ex.consumer is None:
+            raise Unauthenticated()
+        if ex.early_error is not None:
+            raise ex.early_error
+        _check_headers(ex)
+        ex.service = service = _service(ex)
+        ex.grant = grant = _grant(ex, ex.consumer, service)
+        returned = _fields(ex, grant)
+        if service.concerns_person and not ex.subject_pin and not ex.params.get("ref"):
+            raise BadRequest(code="subject_required")
+        delivery = _replay(ex, ex.consumer)
+        if delivery is not None:
+            ex.returned = returned
+            body = bytes(delivery.body)
+            _log(ex, status=delivery.status, outcome="replayed", response=body,
+                 subject_pin=subject_pin)  # fmt: skip
+            return delivery.status, body, True
+        _rate(grant)
+        data, subject_pin = _provider_call(ex, service, returned)
+        ex.returned = tuple(name for name in returned if name in data)
+        payload = {
+            "message_id": ex.message_id,
+            "provider": ex.provider,
+            "service": ex.service_code,
+            "data": {name: data[name] for name in ex.returned},
+        }
+        body = _encode(payload)
+        with transaction.atomic():
+            _log(ex, status=200, outcome="ok", response=body, subject_pin=subject_pin)
+            try:
+                with transaction.atomic():
+                    Delivery.objects.create(
+                        consumer=ex.consumer, message_id=ex.message_id,
+                        request_hash=ex.request_hash, status=200, body=body,
+                        created_at=clock.real_now(),
+                    )  # fmt: skip
+            except IntegrityError:
+                pass  # the same message raced us; its answer is the same request's answer
+        return 200, body, False
+    except ExchangeError as exc:
+        body = _encode({"message_id": ex.message_id, "error": exc.as_dict()})
+        ex.returned = ()
+        _log(ex, status=exc.http_status, outcome=exc.code, response=body, subject_pin=subject_pin)
+        log.info("exchange_refused", code=exc.code, service=ex.service_code)
+        raise
+
+
+def exchange_call(
+    *,
+    actor: Actor,
+    consumer: str,
+    provider: str,
+    service: str,
+    purpose: str,
+    message_id: str,
+    subject_pin: str = "",
+    params: Mapping[str, Any] | None = None,
+    fields: Sequence[str] | None = None,
+    path: str = "",
+) -> ExchangeResponse:
+    """A call from a module of this platform acting as the consumer subsystem ``consumer``
+    (e.g. the portal's prefill). Same checks and log as over HTTP; raises the typed
+    ``ExchangeError`` subclasses of ``exchange.facade``."""
+    params = dict(params or {})
+    body = logchain.canonical({"params": params, "fields": list(fields or [])})
+    ex = _Exchange(
+        actor=actor, provider=provider, service_code=service, message_id=message_id,
+        purpose=purpose, subject_pin=subject_pin, params=params, fields=fields, path=path,
+        request_hash=_request_hash(
+            provider=provider, service=service, path=path, purpose=purpose,
+            subject_pin=subject_pin, body=body,
+        ),
+    )  # fmt: skip
+    ex.consumer = _consumer_by_address(consumer)
+    status, response, replayed = _exchange(ex)
+    payload = json.loads(response)
+    return ExchangeResponse(
+        message_id=message_id,
+        status=status,
+        data=dict(payload.get("data") or {}),
+        fields=tuple(payload.get("data") or {}),
+        replayed=replayed,
+    )
+
+
+def _consumer_by_address(address: str) -> Subsystem | None:
+    from egov.exchange.bootstrap import PLATFORM_CONSUMERS, bootstrap_ensure
+
+    consumer = Subsystem.objects.select_related("member").filter(address=address).first()
+    if consumer is None and address in PLATFORM_CONSUMERS:
+        # A fresh database (tests, a new installation before `exchange_load`): the platform's
+        # own standing set-up is created once, then used like any other.
+        bootstrap_ensure(actor=Actor.system("exchange.bootstrap"))
+        consumer = Subsystem.objects.select_related("member").filter(address=address).first()
+    return consumer
+
+
+def gateway_handle(
+    *,
+    client_id: str | None,
+    account_id: str,
+    provider: str,
+    service: str,
+    path: str,
+    body: bytes,
+    message_id: str,
+    purpose: str,
+    subject_pin: str,
+    too_large: bool = False,
+) -> tuple[int, bytes]:
+    """An HTTP exchange: the consumer system authenticated by its OAuth2 client
+    (``client_id`` None: no valid token); ``too_large``: the body was cut at the gateway's
+    limit. Returns the status and the JSON body to send. Every request is logged."""
+    ex = _Exchange(
+        actor=Actor.anonymous(), provider=provider, service_code=service, message_id=message_id,
+        purpose=purpose, subject_pin=subject_pin, params={}, fields=None, path=path,
+        request_hash=_request_hash(
+            provider=provider, service=service, path=path, purpose=purpose,
+            subject_pin=subject_pin, body=body,
+        ),
+    )  # fmt: skip
+    if client_id:
+        ex.consumer = (
+            Subsystem.objects.select_related("member").filter(oauth_client_id=client_id).first()
+        )
+    if ex.consumer is not None:
+        ex.actor = Actor(
+            kind=ActorKind.SYSTEM, id=account_id or client_id or "system",
+            agency_code=ex.consumer.member.code,
+        )  # fmt: skip
+    if too_large:
+        ex.early_error = BodyTooLarge(params={"limit": max_body_bytes()})
+    else:
+        ex.early_error = _parse_body(ex, body)
+    try:
+        status, response, _replayed = _exchange(ex)
+    except ExchangeError as exc:
+        return exc.http_status, _encode({"message_id": message_id, "error": exc.as_dict()})
+    return status, response
+
+
+def _parse_body(ex: _Exchange, body: bytes) -> ExchangeError | None:
+    try:
+        parsed = json.loads(body or b"{}")
+    except ValueError:
+        return BadRequest(code="bad_json")
+    if not isinstance(parsed, dict):
+        return BadRequest(code="bad_json")
+    params, fields = parsed.get("params") or {}, parsed.get("fields")
+    if not isinstance(params, dict):
+        return BadRequest(code="bad_json")
+    if fields is not None and not (
+        isinstance(fields, list) and all(isinstance(f, str) for f in fields)
+    ):
+        return BadRequest(code="bad_json")
+    ex.params, ex.fields = params, fields
+    return None
+
+
+def max_body_bytes() -> int:
+    return int(settings.EGOV_EXCHANGE_MAX_BODY_BYTES)
