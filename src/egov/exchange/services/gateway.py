@@ -157,7 +157,7 @@ def _fields(ex: _Exchange, grant: Grant) -> tuple[str, ...]:
 
 
 def _rate(grant: Grant) -> None:
-    key = f"exchange:rate:{grant.pk}:{int(time.time() // 60)}"
+    key = f"exchange:rate:{grant.public_id}:{int(time.time() // 60)}"
     if cache.add(key, 1, timeout=90):
         count = 1
     else:
