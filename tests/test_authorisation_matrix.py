@@ -84,6 +84,9 @@ PROTOCOL = {
     "oauth2_provider:authorize", "oauth2_provider:token", "oauth2_provider:revoke-token",
     "oauth2_provider:introspect", "oauth2_provider:oidc-connect-discovery-info",
     "oauth2_provider:jwks-info", "oauth2_provider:user-info",
+    # The data sharing gateway: bearer token of a consumer system plus an active grant, checked
+    # by the gateway itself (src/egov/exchange/tests/test_gateway.py tries every caller).
+    "exchange_gateway",
 }  # fmt: skip
 
 
@@ -182,6 +185,46 @@ def _justice_dossier(*, attachment: bool = False) -> str:
         return code
     info = dossier_selectors.dossier_for_official(actor=receiver.as_actor(), code=code)
     return f"{code}/attachments/{info.attachments[0].id}"
+
+
+MPS = "000.00.00.G01"  # Ministry of Public Security: provider of the population services
+
+
+def _exchange_request() -> str:
+    """A pending access request of the Department of Justice's system for a population service
+    (provider: the Ministry of Public Security, the "right agency" of these rows)."""
+    from egov.exchange import selectors as exchange_selectors
+    from egov.exchange import services as exchange
+
+    system = Actor.system("tests")
+    call_command("exchange_load", verbosity=0)
+    exchange.member_ensure(actor=system, code=JUSTICE)
+    exchange.subsystem_ensure(actor=system, member_code=JUSTICE, code="civil", name="HT")
+    service = next(s for s in exchange_selectors.service_catalogue() if s.code == "citizen-get")
+    return exchange.access_request_submit(
+        actor=system, consumer=f"VN:GOV:{JUSTICE}:civil", service_id=service.public_id,
+        purpose="check", purpose_description="x", legal_basis="", fields=["full_name"],
+        frequency="daily", requester_name="x",
+    )  # fmt: skip
+
+
+def _exchange_service() -> str:
+    from egov.exchange import selectors as exchange_selectors
+    from egov.exchange import services as exchange
+
+    _exchange_request()
+    return next(
+        s for s in exchange_selectors.service_catalogue() if s.code == "citizen-get"
+    ).public_id
+
+
+def _exchange_grant() -> str:
+    from egov.exchange import services as exchange
+
+    grant = exchange.access_request_decide(
+        actor=Actor.system("tests"), request_id=_exchange_request(), action="approve"
+    )
+    return str(grant)
 
 
 MATRIX: list[Row] = [
@@ -321,6 +364,24 @@ MATRIX: list[Row] = [
         data={"action": "accept", "row_version": "0"}, scope="dossiers.process",
         expect={"citizen_owner": 403, "official_with_role": 409, "official_other_agency": 404,
                 "official_without_role": 404, "system_with_scope": 403}),
+    # exchange (data sharing platform): the catalogue for agency administrators and operators;
+    # requests and grants for the administrators of the agencies concerned (others: not found);
+    # the log for platform operators; "Who used my data" for citizens (their own data only).
+    Row("web:exchange_catalogue", lambda c: "/en/exchange/services/", role=Role.AGENCY_ADMIN),
+    Row("web:exchange_request_new",
+        lambda c: f"/en/exchange/services/{_exchange_service()}/request/",
+        role=Role.AGENCY_ADMIN),
+    Row("web:exchange_queue", lambda c: "/en/exchange/requests/", role=Role.AGENCY_ADMIN),
+    Row("web:exchange_request", lambda c: f"/en/exchange/requests/{_exchange_request()}/",
+        role=Role.AGENCY_ADMIN, agency=MPS, expect={"official_other_agency": 404}),
+    Row("web:exchange_grants", lambda c: "/en/exchange/grants/", role=Role.AGENCY_ADMIN),
+    Row("web:exchange_grant_act", lambda c: f"/en/exchange/grants/{_exchange_grant()}/act/",
+        role=Role.AGENCY_ADMIN, agency=MPS, method="post",
+        data={"action": "suspend", "reason": "Kiểm tra"}, ok=302,
+        expect={"official_other_agency": 404}),
+    Row("web:exchange_log", lambda c: "/en/exchange/log/", role=Role.PLATFORM_OPERATOR),
+    Row("web:exchange_my_data", lambda c: "/en/my-data-log/"),
+    Row("web:exchange_my_data_csv", lambda c: "/en/my-data-log/export.csv"),
 ]  # fmt: skip
 
 

@@ -27,6 +27,9 @@ _SECTIONS = (
     ("office_counter", "office_counter"),
     ("office_tasks", "office_tasks"),
     ("office_", "office"),
+    ("exchange_my_data", "my_data_log"),
+    ("exchange_log", "exchange_log"),
+    ("exchange_", "exchange"),
 )
 
 
