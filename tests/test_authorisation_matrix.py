@@ -210,7 +210,6 @@ def _exchange_request() -> str:
 
 def _exchange_service() -> str:
     from egov.exchange import selectors as exchange_selectors
-    from egov.exchange import services as exchange
 
     _exchange_request()
     return next(

@@ -6,7 +6,7 @@ or terminated grant) as they are."""
 
 from __future__ import annotations
 
-from django.utils.translation import gettext_noop as n_
+from django.utils.translation import gettext_noop
 
 from egov.core.actor import Actor
 from egov.exchange.facade import (
@@ -36,33 +36,35 @@ B, S, NONE = Sensitivity.BASIC, Sensitivity.SENSITIVE, Sensitivity.NONE
 ON_REQUEST = Sharing.ON_REQUEST
 
 CITIZEN_ITEMS = (
-    ItemSpec("pin", n_("Personal identification number")),
-    ItemSpec("full_name", n_("Full name")),
-    ItemSpec("date_of_birth", n_("Date of birth")),
-    ItemSpec("birth_year", n_("Year of birth")),
-    ItemSpec("birth_month", n_("Month of birth")),
-    ItemSpec("sex", n_("Sex")),
-    ItemSpec("status", n_("Living or deceased")),
-    ItemSpec("ethnicity", n_("Ethnic group"), S),  # racial or ethnic origin: Decree 13 Art 2.4
-    ItemSpec("nationality", n_("Nationality")),
-    ItemSpec("birth_registration_unit", n_("Place of birth registration")),
-    ItemSpec("hometown", n_("Home town")),
-    ItemSpec("permanent_residence", n_("Permanent residence")),
-    ItemSpec("temporary_residence", n_("Temporary residence")),
-    ItemSpec("household_id", n_("Household"), B, ON_REQUEST),
-    ItemSpec("relation_to_head", n_("Relation to the head of household"), B, ON_REQUEST),
+    ItemSpec("pin", gettext_noop("Personal identification number")),
+    ItemSpec("full_name", gettext_noop("Full name")),
+    ItemSpec("date_of_birth", gettext_noop("Date of birth")),
+    ItemSpec("birth_year", gettext_noop("Year of birth")),
+    ItemSpec("birth_month", gettext_noop("Month of birth")),
+    ItemSpec("sex", gettext_noop("Sex")),
+    ItemSpec("status", gettext_noop("Living or deceased")),
+    ItemSpec(
+        "ethnicity", gettext_noop("Ethnic group"), S
+    ),  # racial or ethnic origin: Decree 13 Art 2.4
+    ItemSpec("nationality", gettext_noop("Nationality")),
+    ItemSpec("birth_registration_unit", gettext_noop("Place of birth registration")),
+    ItemSpec("hometown", gettext_noop("Home town")),
+    ItemSpec("permanent_residence", gettext_noop("Permanent residence")),
+    ItemSpec("temporary_residence", gettext_noop("Temporary residence")),
+    ItemSpec("household_id", gettext_noop("Household"), B, ON_REQUEST),
+    ItemSpec("relation_to_head", gettext_noop("Relation to the head of household"), B, ON_REQUEST),
 )
 RECORD_ITEMS = (
     *CITIZEN_ITEMS,
-    ItemSpec("religion", n_("Religion"), S, ON_REQUEST),
-    ItemSpec("ethnicity_name", n_("Name of the ethnic group"), S),
-    ItemSpec("father_pin", n_("Father"), B, ON_REQUEST),
-    ItemSpec("mother_pin", n_("Mother"), B, ON_REQUEST),
-    ItemSpec("spouse_pin", n_("Spouse"), B, ON_REQUEST),
-    ItemSpec("date_of_death", n_("Date of death")),
-    ItemSpec("card", n_("Identity card"), B, ON_REQUEST),
-    ItemSpec("residences", n_("Every residence"), B, ON_REQUEST),
-    ItemSpec("history", n_("History of the record"), B, ON_REQUEST),
+    ItemSpec("religion", gettext_noop("Religion"), S, ON_REQUEST),
+    ItemSpec("ethnicity_name", gettext_noop("Name of the ethnic group"), S),
+    ItemSpec("father_pin", gettext_noop("Father"), B, ON_REQUEST),
+    ItemSpec("mother_pin", gettext_noop("Mother"), B, ON_REQUEST),
+    ItemSpec("spouse_pin", gettext_noop("Spouse"), B, ON_REQUEST),
+    ItemSpec("date_of_death", gettext_noop("Date of death")),
+    ItemSpec("card", gettext_noop("Identity card"), B, ON_REQUEST),
+    ItemSpec("residences", gettext_noop("Every residence"), B, ON_REQUEST),
+    ItemSpec("history", gettext_noop("History of the record"), B, ON_REQUEST),
 )
 PREFILL_FIELDS = (
     "pin", "full_name", "date_of_birth", "sex", "ethnicity", "nationality",
@@ -70,32 +72,42 @@ PREFILL_FIELDS = (
 )  # fmt: skip
 
 POPULATION_SERVICES = (
-    ("citizen-get", n_("Citizen by personal identification number"),
-     n_("Identity and residence of a citizen, by PIN (data subject header)."),
+    ("citizen-get", gettext_noop("Citizen by personal identification number"),
+     gettext_noop("Identity and residence of a citizen, by PIN (data subject header)."),
      "population.citizen_get", CITIZEN_ITEMS),
-    ("citizen-verify", n_("Verify a person's identity"),
-     n_("Whether a PIN, full name and date of birth belong to one living record: yes or no."),
-     "population.citizen_verify", (ItemSpec("match", n_("Identity matches")),)),
-    ("household-members", n_("Members of a citizen's household"),
-     n_("The people registered in the household of the data subject."),
+    ("citizen-verify", gettext_noop("Verify a person's identity"),
+     gettext_noop(
+         "Whether a PIN, full name and date of birth belong to one living record: yes or no."
+     ),
+     "population.citizen_verify", (ItemSpec("match", gettext_noop("Identity matches")),)),
+    ("household-members", gettext_noop("Members of a citizen's household"),
+     gettext_noop("The people registered in the household of the data subject."),
      "population.household_members",
-     (ItemSpec("members", n_("Household members"), B, ON_REQUEST),)),
-    ("residence-as-of", n_("Residence on a date"),
-     n_("The residences of the data subject valid on the date given (params.as_of)."),
-     "population.residence_as_of", (ItemSpec("residences", n_("Residences")),)),
-    ("citizen-record", n_("Full population record (police back office)"),
-     n_("The whole record with its history, for the police of the citizen's place of residence."),
+     (ItemSpec("members", gettext_noop("Household members"), B, ON_REQUEST),)),
+    ("residence-as-of", gettext_noop("Residence on a date"),
+     gettext_noop("The residences of the data subject valid on the date given (params.as_of)."),
+     "population.residence_as_of", (ItemSpec("residences", gettext_noop("Residences")),)),
+    ("citizen-record", gettext_noop("Full population record (police back office)"),
+     gettext_noop(
+         "The whole record with its history, for the police of the citizen's place of "
+         "residence."
+     ),
      "population.citizen_record", RECORD_ITEMS),
 )  # fmt: skip
 
 CATALOGUE_SERVICE = (
-    "procedure-get", n_("Administrative procedure"),
-    n_("A procedure of the national catalogue by its code (path or params.code)."),
+    "procedure-get", gettext_noop("Administrative procedure"),
+    gettext_noop("A procedure of the national catalogue by its code (path or params.code)."),
     "catalogue.procedure_get",
     tuple(ItemSpec(name, label, NONE) for name, label in (
-        ("code", n_("Code")), ("name", n_("Name")), ("name_en", n_("Name in English")),
-        ("sector", n_("Sector")), ("level", n_("Level")), ("agency_kind", n_("Kind of agency")),
-        ("owner_agency_code", n_("Owning agency")), ("legal_basis", n_("Legal basis")),
+        ("code", gettext_noop("Code")),
+        ("name", gettext_noop("Name")),
+        ("name_en", gettext_noop("Name in English")),
+        ("sector", gettext_noop("Sector")),
+        ("level", gettext_noop("Level")),
+        ("agency_kind", gettext_noop("Kind of agency")),
+        ("owner_agency_code", gettext_noop("Owning agency")),
+        ("legal_basis", gettext_noop("Legal basis")),
     )),
 )  # fmt: skip
 

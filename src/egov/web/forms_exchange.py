@@ -34,7 +34,7 @@ class AccessRequestForm(PortalForm):
         label=_("Legal basis"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Required for sensitive or on-request data items."),
     )  # fmt: skip
-    fields = forms.MultipleChoiceField(
+    items = forms.MultipleChoiceField(
         label=_("Data items requested"), widget=forms.CheckboxSelectMultiple
     )
     frequency = forms.ChoiceField(label=_("How often the data will be retrieved"),
@@ -45,12 +45,12 @@ class AccessRequestForm(PortalForm):
         **kwargs: Any,
     ) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
-        self.fields["consumer"].choices = consumers
-        self.fields["fields"].choices = _item_choices(items)
+        self.fields["consumer"].choices = consumers  # type: ignore[attr-defined]
+        self.fields["items"].choices = _item_choices(items)  # type: ignore[attr-defined]
 
 
 class ApproveForm(PortalForm):
-    fields = forms.MultipleChoiceField(
+    items = forms.MultipleChoiceField(
         label=_("Data items granted"), widget=forms.CheckboxSelectMultiple
     )
     valid_to = forms.DateField(
@@ -61,8 +61,8 @@ class ApproveForm(PortalForm):
         self, *args: Any, items: tuple[DataItemInfo, ...], requested: list[str], **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["fields"].choices = _item_choices(items, requested)
-        self.fields["fields"].initial = requested
+        self.fields["items"].choices = _item_choices(items, requested)  # type: ignore[attr-defined]
+        self.fields["items"].initial = requested
 
 
 class ReasonForm(PortalForm):
@@ -91,4 +91,4 @@ class MyDataFilterForm(PortalForm):
 
     def __init__(self, *args: Any, agencies: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [("", _("All agencies")), *agencies]
+        self.fields["agency"].choices = [("", _("All agencies")), *agencies]  # type: ignore[attr-defined]

@@ -60,6 +60,10 @@ def _admin_members(actor: Actor) -> list[str]:
     return [code for code in identity.actor_admin_agencies(actor=actor) if code in members]
 
 
+def _requester(request: HttpRequest) -> str:
+    return str(getattr(request.user, "full_name", "") or "")
+
+
 def _is_operator(request: HttpRequest) -> bool:
     return Role.PLATFORM_OPERATOR.value in request_roles(request)
 
@@ -96,8 +100,8 @@ def request_new(request: HttpRequest, service_id: str) -> HttpResponse:
             services.access_request_submit(
                 actor=actor, consumer=data["consumer"], service_id=service_id,
                 purpose=data["purpose"], purpose_description=data["purpose_description"],
-                legal_basis=data["legal_basis"], fields=data["fields"],
-                frequency=data["frequency"], requester_name=request.user.get_full_name(),
+                legal_basis=data["legal_basis"], fields=data["items"],
+                frequency=data["frequency"], requester_name=_requester(request),
             )  # fmt: skip
         except DomainError as exc:
             apply_error(form, exc)
@@ -146,7 +150,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     service = exchange.service_get(public_id=str(row.service.public_id))
     is_provider = provider_member in members and row.status == "pending"
     posted = request.POST if request.method == "POST" else None
-    action = (posted or {}).get("action", "")
+    action = posted.get("action", "") if posted is not None else ""
     approve = ApproveForm(
         posted if action == "approve" else None, items=service.items, requested=row.fields
     )
@@ -159,7 +163,7 @@ def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
             try:
                 services.access_request_decide(
                     actor=actor, request_id=request_id, action=action,
-                    fields=data.get("fields"), reason=data.get("reason", ""),
+                    fields=data.get("items"), reason=data.get("reason", ""),
                     valid_to=dt.datetime.combine(valid_to, dt.time(23, 59), clock.VN_TZ)
                     if valid_to else None,
                 )  # fmt: skip

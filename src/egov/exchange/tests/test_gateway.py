@@ -26,7 +26,7 @@ def _post(
     subject: str = PIN,
     raw: bytes | None = None,
 ) -> Any:
-    headers = {"HTTP_X_EGOV_MESSAGE_ID": message_id, "HTTP_X_EGOV_PURPOSE": purpose,
+    headers: dict[str, Any] = {"HTTP_X_EGOV_MESSAGE_ID": message_id, "HTTP_X_EGOV_PURPOSE": purpose,
                "HTTP_X_EGOV_SUBJECT": subject, "HTTP_ACCEPT_LANGUAGE": "en"}  # fmt: skip
     if bearer is not None:
         headers["HTTP_AUTHORIZATION"] = f"Bearer {bearer}"
@@ -82,8 +82,10 @@ def test_a_token_without_the_exchange_scope_is_refused(world: World, client: Cli
     consumer_with_grant(["full_name"])
     from egov.exchange.tests.conftest import CLIENT_ID, SYSTEM
 
-    system_client_ensure(actor=SYSTEM, name="x", agency_code="000.00.00.G15", client_id=CLIENT_ID,
-                         client_secret="unused", scopes=["exchange", "identity.accounts.read"])  # fmt: skip
+    system_client_ensure(
+        actor=SYSTEM, name="x", agency_code="000.00.00.G15", client_id=CLIENT_ID,
+        client_secret="unused", scopes=["exchange", "identity.accounts.read"],
+    )  # fmt: skip
     import base64
 
     from egov.exchange.tests.conftest import CLIENT_SECRET

@@ -31,6 +31,9 @@ class Command(BaseCommand):
         # Demo citizens (their accounts below read them) and 10,000 synthetic ones; idempotent.
         call_command("population_demo", verbosity=verbosity)
         accounts = identity_demo.demo_accounts_ensure(actor=actor)
+        # Data sharing: the published population and catalogue services and the standing grants
+        # of the portal and the police back office (dossier prefills go through them); idempotent.
+        call_command("exchange_load", verbosity=verbosity)
         # Months of one-stop work at three agencies, every status; idempotent.
         call_command("dossiers_demo", verbosity=verbosity)
         if verbosity:
