@@ -16,6 +16,8 @@ from egov.exchange.facade import (
     POLICE_BACK_OFFICE,
     POPULATION_PROVIDER,
     PORTAL,
+    PURPOSE_BACK_OFFICE,
+    PURPOSE_PREFILL,
 )
 from egov.exchange.models import Sensitivity, Sharing
 from egov.exchange.providers import catalogue as _catalogue  # noqa: F401 - registers operations
@@ -29,8 +31,6 @@ from egov.exchange.services.registry import (
 )
 
 PLATFORM_CONSUMERS = frozenset({PORTAL, POLICE_BACK_OFFICE})
-PURPOSE_PREFILL = "dossier_prefill"
-PURPOSE_BACK_OFFICE = "population.back_office"
 
 B, S, NONE = Sensitivity.BASIC, Sensitivity.SENSITIVE, Sensitivity.NONE
 ON_REQUEST = Sharing.ON_REQUEST

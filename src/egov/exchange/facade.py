@@ -24,6 +24,10 @@ POLICE_BACK_OFFICE = f"VN:GOV:{MPS}:population-backoffice"
 PORTAL = f"VN:GOV:{GOVERNMENT_OFFICE}:portal"
 CATALOGUE_PROVIDER = f"VN:GOV:{GOVERNMENT_OFFICE}:catalogue"
 
+# Purposes of the platform's standing grants.
+PURPOSE_PREFILL = "dossier_prefill"
+PURPOSE_BACK_OFFICE = "population.back_office"
+
 HEADER_MESSAGE_ID = "X-Egov-Message-Id"
 HEADER_PURPOSE = "X-Egov-Purpose"
 HEADER_SUBJECT = "X-Egov-Subject"

@@ -9,8 +9,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from egov.core.actor import Actor
-from egov.exchange.bootstrap import PURPOSE_BACK_OFFICE, PURPOSE_PREFILL
-from egov.exchange.facade import POLICE_BACK_OFFICE, POPULATION_PROVIDER, PORTAL
+from egov.exchange.facade import (
+    POLICE_BACK_OFFICE,
+    POPULATION_PROVIDER,
+    PORTAL,
+    PURPOSE_BACK_OFFICE,
+    PURPOSE_PREFILL,
+)
 from egov.exchange.providers.population import record_from_json
 from egov.exchange.services.gateway import exchange_call
 from egov.population.facade import CitizenDetail, HistoryEntry
