@@ -4,36 +4,12 @@ at most ``EGOV_EXCHANGE_MAX_BODY_BYTES`` of body, and hands over to ``gateway_ha
 
 from __future__ import annotations
 
-import hashlib
-
 from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
-from oauth2_provider.models import get_access_token_model
 
 from egov.exchange.facade import HEADER_MESSAGE_ID, HEADER_PURPOSE, HEADER_SUBJECT
 from egov.exchange.services import gateway_handle, max_body_bytes
-
-SCOPE = "exchange"
-
-
-def _client(request: HttpRequest) -> tuple[str | None, str]:
-    """The OAuth2 client id and owner account of a valid bearer token with the ``exchange``
-    scope (``None`` otherwise)."""
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
-        return None, ""
-    checksum = hashlib.sha256(header[7:].strip().encode()).hexdigest()
-    token = (
-        get_access_token_model()
-        .objects.select_related("application__user")
-        .filter(token_checksum=checksum)
-        .first()
-    )
-    if token is None or token.application is None or not token.is_valid([SCOPE]):
-        return None, ""
-    user = token.application.user
-    return token.application.client_id, str(getattr(user, "public_id", "") or "")
 
 
 @csrf_exempt
@@ -44,14 +20,15 @@ def gateway(request: HttpRequest, provider: str, service: str, path: str = "") -
     body = b"" if too_large else request.read(limit + 1)
     too_large = too_large or len(body) > limit
     message_id = request.headers.get(HEADER_MESSAGE_ID, "").strip()
-    client_id, account_id = _client(request)
+    header = request.headers.get("Authorization", "")
+    bearer = header[7:].strip() if header.startswith("Bearer ") else ""
     language = request.headers.get("Accept-Language", "")[:2]
     with translation.override(language if language in ("vi", "en") else "vi"):
         if request.method != "POST":
             status, content = 405, b'{"error":{"code":"method_not_allowed","message":"POST"}}'
         else:
             status, content = gateway_handle(
-                client_id=client_id, account_id=account_id, provider=provider, service=service,
+                bearer=bearer, provider=provider, service=service,
                 path=path, body=b"" if too_large else body, message_id=message_id,
                 purpose=request.headers.get(HEADER_PURPOSE, "").strip(),
                 subject_pin=request.headers.get(HEADER_SUBJECT, "").strip(), too_large=too_large,

@@ -16,11 +16,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from egov.exchange.facade import VerifyResult
 from egov.exchange.models import GENESIS_HASH, Message, MessageChainHead
 
+HEAD_TABLE = MessageChainHead._meta.db_table
 HASHED_FIELDS = (
     "chain", "seq", "message_id", "consumer", "consumer_member", "actor_kind", "actor_id",
     "actor_agency", "provider", "provider_member", "service", "purpose", "subject_pin",
@@ -47,19 +48,35 @@ def chain_for(message_id: str) -> str:
     return f"c{zlib.crc32(message_id.encode()) % shards}"
 
 
+def _advance(cursor: Any, chain: str) -> tuple[int, str] | None:
+    """Take the chain's next sequence number (locking its head row until commit) and return it
+    with the previous row's hash; one statement."""
+    cursor.execute(
+        f"UPDATE {HEAD_TABLE} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash",  # noqa: S608
+        [chain],
+    )
+    row = cursor.fetchone()
+    return (int(row[0]), str(row[1])) if row else None
+
+
 def append(*, occurred_at: dt.datetime, values: Mapping[str, Any]) -> Message:
     """Append one row (``values``: every hashed field but chain, seq and prev_hash) to the chain
-    of its message id. Runs in its own transaction unless the caller has one."""
+    of its message id, in the caller's transaction (or one of its own)."""
     chain = chain_for(str(values["message_id"]))
-    with transaction.atomic():
-        head = MessageChainHead.objects.select_for_update().filter(chain=chain).first()
-        if head is None:
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        taken = _advance(cursor, chain)
+        if taken is None:
             MessageChainHead.objects.get_or_create(chain=chain)
-            head = MessageChainHead.objects.select_for_update().get(chain=chain)
-        row = {**values, "chain": chain, "seq": head.seq + 1, "prev_hash": head.hash}
+            taken = _advance(cursor, chain)
+        assert taken is not None
+        seq, prev_hash = taken
+        row = {**values, "chain": chain, "seq": seq, "prev_hash": prev_hash}
         digest = row_hash(occurred_at=occurred_at, values=row)
         message = Message.objects.create(occurred_at=occurred_at, hash=digest, **row)
-        MessageChainHead.objects.filter(chain=chain).update(seq=row["seq"], hash=digest)
+        cursor.execute(
+            f"UPDATE {HEAD_TABLE} SET hash = %s WHERE chain = %s",  # noqa: S608
+            [digest, chain],
+        )
     return message
 
 

@@ -10,6 +10,7 @@ exchanges (docs/adr/0012-data-exchange.md).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -20,7 +21,9 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import transaction
+from django.utils import timezone as dj_timezone
+from oauth2_provider.models import AccessToken
 
 from egov.core import clock
 from egov.core.actor import Actor, ActorKind
@@ -57,6 +60,7 @@ log = structlog.get_logger(__name__)
 MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 PURPOSE_RE = re.compile(r"^[a-z0-9_.-]{1,60}$")
 PIN_RE = re.compile(r"^\d{12}$")
+SCOPE = "exchange"  # the OAuth2 scope a consumer system's token needs
 
 
 @dataclass
@@ -107,16 +111,7 @@ def _check_headers(ex: _Exchange) -> None:
         raise BadRequest(code="bad_subject")
 
 
-def _service(ex: _Exchange) -> Service:
-    if parse_address(ex.provider) is None:
-        raise UnknownService()
-    service = (
-        Service.objects.select_related("provider__member")
-        .filter(provider__address=ex.provider, code=ex.service_code)
-        .first()
-    )
-    if service is None:
-        raise UnknownService()
+def _service_open(service: Service) -> None:
     if service.status == ServiceStatus.SUSPENDED:
         restore = service.restore_expected_at
         notice = service.status_reason + (
@@ -125,18 +120,36 @@ def _service(ex: _Exchange) -> Service:
         raise ServiceSuspended(params={"notice": notice})
     if service.status == ServiceStatus.TERMINATED:
         raise ServiceTerminated()
-    return service
 
 
-def _grant(ex: _Exchange, consumer: Subsystem, service: Service) -> Grant:
+def _grant(ex: _Exchange, consumer: Subsystem) -> Grant:
+    """The consumer's grant for the service and purpose, with the service and its provider:
+    one query on the way that succeeds; the refusals look further to say why."""
     grant = (
-        Grant.objects.filter(consumer=consumer, service=service, purpose=ex.purpose)
+        Grant.objects.select_related("service__provider__member")
+        .filter(
+            consumer=consumer, service__provider__address=ex.provider,
+            service__code=ex.service_code, purpose=ex.purpose,
+        )
         .exclude(status=GrantStatus.TERMINATED)
         .order_by("-valid_from", "-id")
         .first()
-    )
+    )  # fmt: skip
     if grant is None:
+        service = (
+            Service.objects.select_related("provider__member")
+            .filter(provider__address=ex.provider, code=ex.service_code)
+            .first()
+            if parse_address(ex.provider)
+            else None
+        )
+        if service is None:
+            raise UnknownService()
+        ex.service = service
+        _service_open(service)
         raise NoGrant()
+    ex.service = grant.service
+    _service_open(grant.service)
     if grant.status == GrantStatus.SUSPENDED:
         raise GrantSuspended()
     now = clock.now()
@@ -258,8 +271,8 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
         if ex.early_error is not None:
             raise ex.early_error
         _check_headers(ex)
-        ex.service = service = _service(ex)
-        ex.grant = grant = _grant(ex, ex.consumer, service)
+        ex.grant = grant = _grant(ex, ex.consumer)
+        service = grant.service
         returned = _fields(ex, grant)
         if service.concerns_person and not ex.subject_pin and not ex.params.get("ref"):
             raise BadRequest(code="subject_required")
@@ -282,15 +295,13 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
         body = _encode(payload)
         with transaction.atomic():
             _log(ex, status=200, outcome="ok", response=body, subject_pin=subject_pin)
-            try:
-                with transaction.atomic():
-                    Delivery.objects.create(
-                        consumer=ex.consumer, message_id=ex.message_id,
-                        request_hash=ex.request_hash, status=200, body=body,
-                        created_at=clock.real_now(),
-                    )  # fmt: skip
-            except IntegrityError:
-                pass  # the same message raced us; its answer is the same request's answer
+            # A racing request with the same message id stored the same request's answer.
+            Delivery.objects.bulk_create(
+                [Delivery(consumer=ex.consumer, message_id=ex.message_id,
+                          request_hash=ex.request_hash, status=200, body=body,
+                          created_at=clock.real_now())],
+                ignore_conflicts=True,
+            )  # fmt: skip
         return 200, body, False
     except ExchangeError as exc:
         body = _encode({"message_id": ex.message_id, "error": exc.as_dict()})
@@ -350,10 +361,28 @@ def _consumer_by_address(address: str) -> Subsystem | None:
     return consumer
 
 
+def _consumer_by_token(bearer: str) -> tuple[Subsystem | None, str]:
+    """The consumer subsystem whose OAuth2 client holds this valid bearer token with the
+    ``exchange`` scope, and the client's account. Two primary-key-like lookups."""
+    if not bearer:
+        return None, ""
+    token = (
+        AccessToken.objects.filter(token_checksum=hashlib.sha256(bearer.encode()).hexdigest())
+        .values_list("expires", "scope", "application__client_id", "application__user__public_id")
+        .first()
+    )
+    if token is None:
+        return None, ""
+    expires, scope, client_id, account = token
+    if expires is None or expires <= dj_timezone.now() or SCOPE not in str(scope).split():
+        return None, ""
+    consumer = Subsystem.objects.select_related("member").filter(oauth_client_id=client_id).first()
+    return consumer, str(account or "")
+
+
 def gateway_handle(
     *,
-    client_id: str | None,
-    account_id: str,
+    bearer: str,
     provider: str,
     service: str,
     path: str,
@@ -363,9 +392,9 @@ def gateway_handle(
     subject_pin: str,
     too_large: bool = False,
 ) -> tuple[int, bytes]:
-    """An HTTP exchange: the consumer system authenticated by its OAuth2 client
-    (``client_id`` None: no valid token); ``too_large``: the body was cut at the gateway's
-    limit. Returns the status and the JSON body to send. Every request is logged."""
+    """An HTTP exchange: the consumer system authenticated by the bearer token of its OAuth2
+    client (client credentials, scope ``exchange``); ``too_large``: the body was cut at the
+    gateway's limit. Returns the status and the JSON body to send. Every request is logged."""
     ex = _Exchange(
         actor=Actor.anonymous(), provider=provider, service_code=service, message_id=message_id,
         purpose=purpose, subject_pin=subject_pin, params={}, fields=None, path=path,
@@ -374,13 +403,10 @@ def gateway_handle(
             subject_pin=subject_pin, body=body,
         ),
     )  # fmt: skip
-    if client_id:
-        ex.consumer = (
-            Subsystem.objects.select_related("member").filter(oauth_client_id=client_id).first()
-        )
+    ex.consumer, account_id = _consumer_by_token(bearer)
     if ex.consumer is not None:
         ex.actor = Actor(
-            kind=ActorKind.SYSTEM, id=account_id or client_id or "system",
+            kind=ActorKind.SYSTEM, id=account_id or ex.consumer.oauth_client_id or "system",
             agency_code=ex.consumer.member.code,
         )  # fmt: skip
     if too_large:

@@ -1,0 +1,173 @@
+"""Gateway overhead: a population lookup by PIN through the exchange gateway
+(``POST /exchange/v1/VN:GOV:000.00.00.G01:population/citizen-get/``: bearer token, grant,
+message id, field filtering, one hash-chained log row and a stored answer) beside the same
+lookup by a minimal view calling ``population.selectors.citizen_get`` directly, in the same
+gunicorn server and run, with ``BENCH_EXCHANGE_CLIENTS`` (8) concurrent keep-alive clients.
+
+Targets (issue 9): added p50 < 3 ms, throughput >= 50% of direct. The load generator runs on
+the same machine (Python threads), so both sides pay for it alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import itertools
+import os
+import statistics
+import threading
+import time
+import uuid
+
+from common import Result, gunicorn
+
+SECONDS = int(os.environ.get("BENCH_EXCHANGE_SECONDS", "15"))
+CLIENTS = int(os.environ.get("BENCH_EXCHANGE_CLIENTS", "8"))
+WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+CITIZENS = 2000
+PROVIDER = "VN:GOV:000.00.00.G01:population"
+
+
+def _setup() -> tuple[str, list[str]]:
+    """Reference data, the exchange's set-up, citizens, and a consumer system with a grant and
+    a bearer token. Returns the token and the PINs to look up."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.conf.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from oauth2_provider.models import AccessToken, Application
+
+    from egov.core.actor import Actor
+    from egov.exchange import selectors, services
+    from egov.exchange.models import Grant
+    from egov.identity.services import system_client_ensure
+
+    for command in ("geo_load", "agencies_load", "exchange_load"):
+        call_command(command, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM population_citizen")
+        if int(cursor.fetchone()[0]) < CITIZENS:
+            call_command("population_demo", count=CITIZENS, verbosity=0)
+        cursor.execute("SELECT pin FROM population_citizen ORDER BY md5(pin) LIMIT %s", [CITIZENS])
+        pins = [r[0] for r in cursor.fetchall()]
+    system = Actor.system("bench")
+    justice, client_id = "000.00.00.G15", "bench-justice"
+    services.member_ensure(actor=system, code=justice)
+    system_client_ensure(actor=system, name="Bench", agency_code=justice, client_id=client_id,
+                         client_secret="bench-secret-0123456789",  # noqa: S106 - bench client
+                         scopes=["exchange"])  # fmt: skip
+    consumer = services.subsystem_ensure(actor=system, member_code=justice, code="bench",
+                                         name="Bench", oauth_client_id=client_id)  # fmt: skip
+    if not Grant.objects.filter(consumer__address=consumer, purpose="bench").exists():
+        service = next(s for s in selectors.service_catalogue() if s.code == "citizen-get")
+        request_id = services.access_request_submit(
+            actor=system, consumer=consumer, service_id=service.public_id, purpose="bench",
+            purpose_description="bench", legal_basis="", fields=["full_name", "date_of_birth"],
+            frequency="daily", requester_name="bench",
+        )  # fmt: skip
+        services.access_request_decide(actor=system, request_id=request_id, action="approve",
+                                       rate_per_minute=10_000_000)  # fmt: skip
+    token = uuid.uuid4().hex
+    AccessToken.objects.create(
+        application=Application.objects.get(client_id=client_id), token=token, scope="exchange",
+        expires=dt.datetime.now(dt.UTC) + dt.timedelta(hours=2),
+    )  # fmt: skip
+    return token, pins
+
+
+def _load(port: int, request: object, *, seconds: int) -> tuple[float, float, float, int]:
+    """``CLIENTS`` threads, each on one keep-alive connection, calling ``request(conn, n)``.
+    Returns requests/s, p50 ms, p99 ms and the number of errors."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    counter = itertools.count()
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        local: list[float] = []
+        while time.monotonic() < stop:
+            started = time.perf_counter()
+            status = request(conn, next(counter))  # type: ignore[operator]
+            local.append((time.perf_counter() - started) * 1000)
+            if status != 200:
+                with lock:
+                    errors[0] += 1
+        with lock:
+            latencies.extend(local)
+
+    threads = [threading.Thread(target=worker) for _ in range(CLIENTS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    cuts = statistics.quantiles(latencies, n=100)
+    return len(latencies) / seconds, cuts[49], cuts[98], errors[0]
+
+
+def _commit_floor(samples: int = 300) -> float:
+    """p50 ms of one small INSERT committed on its own: the physical floor of writing one log
+    row durably (WAL flush), which the direct lookup never pays."""
+    from django.db import connection
+
+    timings = []
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE IF NOT EXISTS bench_commit_floor (x integer)")
+        for _ in range(samples):
+            started = time.perf_counter()
+            cursor.execute("INSERT INTO bench_commit_floor VALUES (1)")  # autocommit: commits
+            timings.append((time.perf_counter() - started) * 1000)
+        cursor.execute("DROP TABLE bench_commit_floor")
+    return statistics.median(timings)
+
+
+def run(env: dict[str, str]) -> list[Result]:
+    token, pins = _setup()
+    run_id = uuid.uuid4().hex[:8]
+
+    def direct(conn: http.client.HTTPConnection, n: int) -> int:
+        conn.request("GET", f"/bench-direct/{pins[n % len(pins)]}")
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    def gateway(conn: http.client.HTTPConnection, n: int) -> int:
+        conn.request(
+            "POST", f"/exchange/v1/{PROVIDER}/citizen-get/", body=b"{}",
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
+                     "X-Egov-Message-Id": f"bench-{run_id}-{n}", "X-Egov-Purpose": "bench",
+                     "X-Egov-Subject": pins[n % len(pins)]},
+        )  # fmt: skip
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
+    server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.exchange_settings"}
+    with gunicorn(
+        "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
+    ) as port:
+        _load(port, direct, seconds=2)  # warm both paths (plans, caches, unit names)
+        _load(port, gateway, seconds=2)
+        d_rps, d_p50, d_p99, d_err = _load(port, direct, seconds=SECONDS)
+        g_rps, g_p50, g_p99, g_err = _load(port, gateway, seconds=SECONDS)
+    floor = _commit_floor()
+    if d_err or g_err:
+        raise RuntimeError(f"errors under load: direct {d_err}, gateway {g_err}")
+    name = f"citizen_get via gateway ({WORKERS} workers, {CLIENTS} clients)"
+    print(f"  added p50 {g_p50 - d_p50:.2f} ms (target < 3 ms); throughput "
+          f"{g_rps / d_rps:.0%} of direct (target >= 50%); one durable commit p50 "
+          f"{floor:.2f} ms")  # fmt: skip
+    return [
+        Result(name, "throughput", g_rps, "req/s", "direct selector view", d_rps),
+        Result(name, "latency p50", g_p50, "ms", "direct selector view", d_p50,
+               higher_is_better=False),
+        Result(name, "latency p99", g_p99, "ms", "direct selector view", d_p99,
+               higher_is_better=False),
+        Result(name, "added latency p50", g_p50 - d_p50, "ms", "target", 3.0,
+               higher_is_better=False),
+        Result(name, "added latency p50", g_p50 - d_p50, "ms",
+               "one durable INSERT+COMMIT p50", floor, higher_is_better=False),
+    ]  # fmt: skip
