@@ -2,9 +2,11 @@
 
 Who may use what:
 - service catalogue: agency administrators (of any agency) and platform operators;
-- request access, the approval queue, a request's page and the grants list: agency
-  administrators, each for the members (agencies) they administer; platform operators see every
-  grant; a request or grant of other agencies reads as not found;
+- request access: agency administrators, for the members (agencies) they administer;
+- the approval queue, a request's page and the grants list: agency administrators, each for the
+  members they administer, and platform operators for every member (Decree 47 Art 40 lets the
+  intermediary platform's operator hold connection accounts); a request or grant of other
+  agencies reads as not found;
 - the message log search and usage statistics: platform operators;
 - "Who used my data": citizens, for their own data only.
 """
@@ -58,6 +60,15 @@ def _admin_members(actor: Actor) -> list[str]:
     """The members (agencies) the agency administrator acts for."""
     members = exchange.member_codes()
     return [code for code in identity.actor_admin_agencies(actor=actor) if code in members]
+
+
+def _acting_members(request: HttpRequest) -> list[str]:
+    """Members whose requests the official answers: their own agencies' as administrator; every
+    member's for a platform operator (connection accounts may be delegated to the intermediary
+    platform's operator, Decree 47 Art 40)."""
+    if _is_operator(request):
+        return sorted(exchange.member_codes())
+    return _admin_members(request_actor(request))
 
 
 def _requester(request: HttpRequest) -> str:
@@ -124,9 +135,9 @@ def request_new(request: HttpRequest, service_id: str) -> HttpResponse:
 
 @never_cache
 @require_safe
-@role_required(Role.AGENCY_ADMIN)
+@role_required(Role.AGENCY_ADMIN, Role.PLATFORM_OPERATOR)
 def approval_queue(request: HttpRequest) -> HttpResponse:
-    members = _admin_members(request_actor(request))
+    members = _acting_members(request)
     today = clock.local_date(clock.now())
     rows = list(exchange.requests_for_provider(member_codes=members))
     context = {
@@ -138,11 +149,11 @@ def approval_queue(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET", "POST"])
-@role_required(Role.AGENCY_ADMIN)
+@role_required(Role.AGENCY_ADMIN, Role.PLATFORM_OPERATOR)
 def request_detail(request: HttpRequest, request_id: str) -> HttpResponse:
     request_id = str(request_id)
     actor = request_actor(request)
-    members = _admin_members(actor)
+    members = _acting_members(request)
     row = exchange.request_get(public_id=request_id)
     provider_member = row.service.provider.member.code
     if provider_member not in members and row.consumer.member.code not in members:

@@ -84,9 +84,11 @@ def test_request_access_then_the_provider_approves_fewer_items(verified_login: A
                                    "frequency": "daily"})  # fmt: skip
     assert bad.status_code == 200
     assert "need the legal basis" in bad.content.decode()
-    sent = consumer.post(form_url, {"consumer": f"VN:GOV:{justice}:civil", "purpose": "check",
-                                    "purpose_description": "Đối chiếu hộ tịch",
-                                    "items": ["full_name", "sex"], "frequency": "daily"})  # fmt: skip
+    sent = consumer.post(form_url, {
+        "consumer": f"VN:GOV:{justice}:civil", "purpose": "check",
+        "purpose_description": "Đối chiếu hộ tịch", "items": ["full_name", "sex"],
+        "frequency": "daily",
+    })  # fmt: skip
     assert sent.status_code == 302
     provider = Client()
     verified_login(provider, official("mps.admin", "000.00.00.G01", Role.AGENCY_ADMIN))
