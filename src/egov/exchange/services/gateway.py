@@ -21,7 +21,7 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone as dj_timezone
 from oauth2_provider.models import AccessToken
 
@@ -356,7 +356,11 @@ def _consumer_by_address(address: str) -> Subsystem | None:
     if consumer is None and address in PLATFORM_CONSUMERS:
         # A fresh database (tests, a new installation before `exchange_load`): the platform's
         # own standing set-up is created once, then used like any other.
-        bootstrap_ensure(actor=Actor.system("exchange.bootstrap"))
+        try:
+            with transaction.atomic():
+                bootstrap_ensure(actor=Actor.system("exchange.bootstrap"))
+        except IntegrityError:
+            pass  # another request set it up at the same moment: use theirs
         consumer = Subsystem.objects.select_related("member").filter(address=address).first()
     return consumer
 
