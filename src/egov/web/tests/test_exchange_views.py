@@ -122,3 +122,83 @@ def test_operator_log_search(verified_login: Any) -> None:
     page = client.get("/en/exchange/log/?subject_pin=12")
     assert "Enter exactly 12 digits." in page.content.decode()
     assert client.get("/en/exchange/log/?service=citizen-get").status_code == 200
+
+
+def _accesses(pin: str, count: int) -> None:
+    from egov.core.actor import Actor, ActorKind
+    from egov.exchange import services as exchange_services
+
+    officer = Actor(kind=ActorKind.OFFICIAL, id="officer-1", agency_code="000.00.29.G01")
+    for _ in range(count):
+        exchange_services.backoffice_record_read(actor=officer, pin=pin)
+
+
+@pytest.mark.parametrize("path", ["/en/my-data-log/", "/en/my-data-log/export.csv"])
+def test_who_used_my_data_reads_a_fixed_number_of_queries(
+    verified_login: Any, django_assert_num_queries: Any, path: str
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egov.identity.tests.factories import citizen as make_citizen
+
+    call_command("population_demo", count=0, verbosity=0)
+    pin = "079090001234"
+    client = Client()
+    verified_login(client, make_citizen(pin))
+    _accesses(pin, 1)
+    client.get(path)
+    with CaptureQueriesContext(connection) as one:
+        client.get(path)
+    _accesses(pin, 4)
+    with CaptureQueriesContext(connection) as five:
+        response = client.get(path)
+    assert response.status_code == 200
+    assert len(one.captured_queries) == len(five.captured_queries)
+
+
+def test_grants_queue_and_log_read_a_fixed_number_of_queries(verified_login: Any) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from egov.core.actor import Actor
+    from egov.exchange import selectors as exchange
+    from egov.exchange import services as exchange_services
+    from egov.identity.facade import Role
+    from egov.identity.tests.factories import official
+
+    call_command("exchange_load", verbosity=0)
+    system = Actor.system("tests")
+    service = next(s for s in exchange.service_catalogue() if s.code == "citizen-get")
+
+    def requests(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            code = f"sys-{i}"
+            exchange_services.subsystem_ensure(actor=system, member_code="000.00.00.G22",
+                                               code=code, name=code)  # fmt: skip
+            request_id = exchange_services.access_request_submit(
+                actor=system, consumer=f"VN:GOV:000.00.00.G22:{code}",
+                service_id=service.public_id, purpose="check", purpose_description="x",
+                legal_basis="", fields=["full_name"], frequency="daily", requester_name="x",
+            )  # fmt: skip
+            if i % 2:
+                exchange_services.access_request_decide(
+                    actor=system, request_id=request_id, action="approve"
+                )
+
+    client = Client()
+    verified_login(client, official("operator", "000.00.00.G22", Role.PLATFORM_OPERATOR))
+    requests(2, 0)
+    paths = ["/en/exchange/grants/", "/en/exchange/requests/", "/en/exchange/log/",
+             "/en/exchange/services/"]  # fmt: skip
+    counts = {}
+    for path in paths:
+        client.get(path)
+        with CaptureQueriesContext(connection) as few:
+            client.get(path)
+        counts[path] = len(few.captured_queries)
+    requests(6, 2)
+    for path in paths:
+        with CaptureQueriesContext(connection) as more:
+            assert client.get(path).status_code == 200
+        assert len(more.captured_queries) == counts[path], path
