@@ -28,7 +28,14 @@ from egov.exchange.models import (
     Service,
     Subsystem,
 )
-from egov.exchange.workflow import RequestStatus, ServiceStatus
+from egov.exchange.workflow import (
+    GRANT_TRANSITIONS,
+    PROVIDER,
+    RequestStatus,
+    ServiceStatus,
+    Transition,
+    available,
+)
 
 
 def _service_info(service: Service) -> ServiceInfo:
@@ -277,3 +284,8 @@ def log_verify() -> VerifyResult:
 
 def outcomes() -> list[str]:
     return list(Message.objects.values_list("outcome", flat=True).distinct().order_by("outcome"))
+
+
+def grant_actions(*, status: str) -> list[Transition]:
+    """What the provider's administrator can do with a grant in ``status`` (buttons)."""
+    return available(GRANT_TRANSITIONS, status, PROVIDER)

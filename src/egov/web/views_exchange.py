@@ -30,7 +30,6 @@ from egov.core.errors import DomainError, NotFound
 from egov.exchange import selectors as exchange
 from egov.exchange import services
 from egov.exchange.facade import SubjectAccess
-from egov.exchange.workflow import GRANT_TRANSITIONS, PROVIDER, available
 from egov.identity import selectors as identity
 from egov.identity.facade import Role
 from egov.web.forms import apply_error
@@ -207,7 +206,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
     grants = list(exchange.grants_for(member_codes=members))
     mine = set(members or [])
     rows = [
-        (g, available(GRANT_TRANSITIONS, g.status, PROVIDER)
+        (g, exchange.grant_actions(status=g.status)
          if members is None or g.service.provider.member.code in mine else [])
         for g in grants
     ]  # fmt: skip

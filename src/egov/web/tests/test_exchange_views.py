@@ -14,6 +14,27 @@ from egov.dossiers import services as dossiers
 pytestmark = pytest.mark.django_db
 
 
+def official(username: str, agency: str, role: Any) -> Any:
+    from django.contrib.auth import get_user_model
+
+    from egov.core.actor import Actor
+    from egov.identity.services import role_grant
+
+    account = get_user_model().objects.create_user(
+        username=username, kind="official", agency_code=agency, full_name=username
+    )
+    role_grant(actor=Actor.system("tests"), account=account, role=role, agency_code=agency)
+    return account
+
+
+def make_citizen(pin: str) -> Any:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(
+        username=pin, kind="citizen", pin=pin, assurance_level=2, full_name="Công dân"
+    )
+
+
 def test_who_used_my_data_shows_the_prefill_of_a_submission(
     dossier_world: Any, verified_login: Any
 ) -> None:
@@ -41,8 +62,6 @@ def test_who_used_my_data_shows_the_prefill_of_a_submission(
 def test_an_officers_record_read_appears_for_the_citizen(verified_login: Any) -> None:
     from egov.core.actor import Actor
     from egov.identity.facade import Role
-    from egov.identity.tests.factories import citizen as make_citizen
-    from egov.identity.tests.factories import official
     from egov.population import selectors as population
 
     call_command("population_demo", count=0, verbosity=0)
@@ -65,7 +84,6 @@ def test_request_access_then_the_provider_approves_fewer_items(verified_login: A
     from egov.exchange import selectors as exchange
     from egov.exchange import services as exchange_services
     from egov.identity.facade import Role
-    from egov.identity.tests.factories import official
 
     call_command("exchange_load", verbosity=0)
     system = Actor.system("tests")
@@ -114,7 +132,6 @@ def test_request_access_then_the_provider_approves_fewer_items(verified_login: A
 
 def test_operator_log_search(verified_login: Any) -> None:
     from egov.identity.facade import Role
-    from egov.identity.tests.factories import official
 
     call_command("exchange_load", verbosity=0)
     client = Client()
@@ -140,8 +157,6 @@ def test_who_used_my_data_reads_a_fixed_number_of_queries(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from egov.identity.tests.factories import citizen as make_citizen
-
     call_command("population_demo", count=0, verbosity=0)
     pin = "079090001234"
     client = Client()
@@ -165,7 +180,6 @@ def test_grants_queue_and_log_read_a_fixed_number_of_queries(verified_login: Any
     from egov.exchange import selectors as exchange
     from egov.exchange import services as exchange_services
     from egov.identity.facade import Role
-    from egov.identity.tests.factories import official
 
     call_command("exchange_load", verbosity=0)
     system = Actor.system("tests")
