@@ -463,6 +463,20 @@ EGOV_DOSSIER_LOOKUPS_PER_HOUR = env.int(
     "dossier code, may make in one hour.",
 )
 
+# --- Reporting: operations center alerts ---------------------------------------------------------
+EGOV_REPORTING_LEVEL4_ALERT_PERCENT = env.int(
+    "EGOV_REPORTING_LEVEL4_ALERT_PERCENT",
+    10,
+    "Operations center: alert on agencies whose share of procedures offered at level 4 "
+    "(full-process online) is below this percentage.",
+)
+EGOV_REPORTING_LATE_ALERT_PERCENT = env.int(
+    "EGOV_REPORTING_LATE_ALERT_PERCENT",
+    20,
+    "Operations center: alert on agencies whose share of dossiers processed late in the period "
+    "is above this percentage.",
+)
+
 # --- Documents: stored files and signed results -----------------------------------------------
 EGOV_PKI_DIR = Path(
     env.str(
