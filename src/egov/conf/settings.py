@@ -282,6 +282,7 @@ OAUTH2_PROVIDER = {
         "identity.accounts.read": _("Read the assurance level of accounts (agency systems)"),
         "dossiers.own": _("Submit your dossiers and follow them"),
         "dossiers.process": _("Work on the dossiers of your agency (officials)"),
+        "reporting.submit": _("Submit your agency's periodic reports (agency systems)"),
     },
     "DEFAULT_SCOPES": ["openid"],
     # Plain-http redirect URIs only in demo mode (a relying party on the same machine).

@@ -48,9 +48,11 @@ __all__ = [
     "indicators_series",
     "nation_indicators",
     "regime_get",
+    "regime_prefill",
     "regime_status",
     "regimes_list",
     "submission_history",
+    "submission_latest",
 ]
 
 Counters = dict[str, int]
@@ -371,3 +373,30 @@ def submission_history(*, code: str, agency_code: str) -> list[SubmissionInfo]:
         "-period_key", "-revision"
     )
     return [_submission_info(s, code) for s in rows]
+
+
+def regime_prefill(*, code: str, agency_code: str, period: Period) -> dict[str, str]:
+    """Values the platform computes for the regime's indicators that name a ``source`` (the
+    agency checks and submits them; nothing is submitted for it)."""
+    regime = regime_get(code=code)
+    sources = {i.code: i.source for i in regime.indicators if i.source}
+    if not sources:
+        return {}
+    indicators = agency_indicators(agency_code=agency_code, period=period)
+    values: dict[str, str] = {}
+    for indicator_code, source in sources.items():
+        value = indicators.value(source)
+        if value is not None:
+            values[indicator_code] = format(value, "g") if isinstance(value, float) else str(value)
+    return values
+
+
+def submission_latest(*, code: str, agency_code: str, period: Period) -> SubmissionInfo | None:
+    row = (
+        ReportSubmission.objects.filter(
+            regime__code=code, agency_code=agency_code, period_key=period.key
+        )
+        .order_by("-revision")
+        .first()
+    )
+    return None if row is None else _submission_info(row, code)

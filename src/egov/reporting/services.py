@@ -18,14 +18,24 @@ from egov.core.actor import Actor
 from egov.reporting import metrics, sources
 from egov.reporting.models import MonthlyFact, ProcessedEvent
 from egov.reporting.periods import report_month
-from egov.reporting.submissions import report_submit
+from egov.reporting.regimes import regimes_load
+from egov.reporting.submissions import csv_values, regime_for_update, report_submit
 
 __all__ = [
     "RebuildResult",
     "event_apply",
+    "regimes_load",
+    "report_csv_values",
     "report_submit",
     "rollups_rebuild",
 ]
+
+
+def report_csv_values(*, regime_code: str, content: bytes) -> dict[str, object]:
+    """The values of an uploaded CSV report, or ``ValidationFailed`` naming each bad cell
+    (``row N, column``); reads only, the caller then submits them with ``report_submit``."""
+    return csv_values(regime_for_update(regime_code), content)
+
 
 log = structlog.get_logger(__name__)
 

@@ -146,9 +146,7 @@ def submit(world: Any) -> str:
     services.draft_update(
         actor=actor, dossier_id=dossier_id, data={**info.data, **_answers(world.procedure)}
     )
-    version = catalogue.procedure_version_in_force(
-        procedure_code=world.procedure, on=clock.today()
-    )
+    version = catalogue.procedure_version_in_force(procedure_code=world.procedure, on=clock.today())
     for index, _name in services.required_documents(version):
         services.attachment_add(
             actor=actor,

@@ -48,7 +48,12 @@ def test_each_indicator_of_an_agency(data: None) -> None:
     assert (i.on_time_share, i.early_share, i.late_share) == (66.67, 33.33, 33.33)
     assert i.avg_days == 4.0
     assert (i.results, i.e_result_share) == (2, 66.67)
-    assert (i.payment_requests, i.payments, i.payments_vnd, i.payment_share) == (2, 2, 180_000, 100.0)
+    assert (i.payment_requests, i.payments, i.payments_vnd, i.payment_share) == (
+        2,
+        2,
+        180_000,
+        100.0,
+    )
     assert (i.ratings, i.satisfaction) == (2, 62.5)
     assert i.feedback_on_time is None  # no feedback module: "not available"
     assert (i.offered, i.level4_share) == (0, None)  # catalogue not loaded here
@@ -112,10 +117,10 @@ def test_restated_and_as_was_provinces_across_the_2025_merger(
     with clock.travel(at(2026, 12, 1)):
         restated = {p.key: p for p in selectors.indicators_by(kind="province", period=may)}
         as_was = {
-            p.key: p
-            for p in selectors.indicators_by(kind="province", period=may, restated=False)
+            p.key: p for p in selectors.indicators_by(kind="province", period=may, restated=False)
         }
-    assert len(restated) == 34 and len(as_was) == 63
+    assert len(restated) == 34
+    assert len(as_was) == 63
     assert restated["08"].received == 2
     assert restated["08"].name == "Tuyên Quang"
     assert "02" not in restated

@@ -69,8 +69,9 @@ def test_a_redispatched_event_changes_nothing(django_capture_on_commit_callbacks
     event = Event(id=row.pk, name=row.name, payload=row.payload)
     subscribers.on_payment_completed(event)
     subscribers.on_payment_completed(event)
-    assert _rows() == before == [(JUSTICE, dt.date(2026, 11, 1), "payments", 1),
-                                 (JUSTICE, dt.date(2026, 11, 1), "payments_vnd", 50_000)]  # fmt: skip
+    nov = dt.date(2026, 11, 1)
+    assert before == [(JUSTICE, nov, "payments", 1), (JUSTICE, nov, "payments_vnd", 50_000)]
+    assert _rows() == before
 
 
 @pytest.mark.django_db

@@ -29,7 +29,7 @@ def official(username: str, agency: str, role: Role | None) -> Actor:
     )
     if role is not None:
         role_grant(actor=TESTS, account=account, role=role, agency_code=agency)
-    return account.as_actor()  # type: ignore[no-any-return]
+    return account.as_actor()
 
 
 @pytest.fixture
@@ -69,10 +69,10 @@ def test_submit_correct_before_the_deadline_and_history(leader: Actor) -> None:
 def test_late_missing_and_due(leader: Actor) -> None:
     with clock.travel(at(2026, 11, 20)):
         late = submit(leader, GOOD)
-        status = {s.agency_code: s.status for s in
-                  selectors.regime_status(code=REGIME, period=Period.parse("2026-M11"))}  # fmt: skip
-        due = {s.status for s in
-               selectors.regime_status(code=REGIME, period=Period.parse("2026-M12"))}  # fmt: skip
+        m11 = selectors.regime_status(code=REGIME, period=Period.parse("2026-M11"))
+        m12 = selectors.regime_status(code=REGIME, period=Period.parse("2026-M12"))
+    status = {s.agency_code: s.status for s in m11}
+    due = {s.status for s in m12}
     assert late.late is True
     assert status[JUSTICE] == "late"
     assert status[NGHE_AN] == "missing"

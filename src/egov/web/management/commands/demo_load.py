@@ -33,6 +33,10 @@ class Command(BaseCommand):
         accounts = identity_demo.demo_accounts_ensure(actor=actor)
         # Months of one-stop work at three agencies, every status; idempotent.
         call_command("dossiers_demo", verbosity=verbosity)
+        # Operations center: rollups recomputed from the dossiers (the events keep them current
+        # afterwards), the demo report regime and its submissions; idempotent.
+        call_command("reporting_rebuild", verbosity=verbosity)
+        call_command("reporting_demo", verbosity=verbosity)
         if verbosity:
             self._print_accounts(accounts)
 
