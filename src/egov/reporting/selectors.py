@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Max, Sum
@@ -46,7 +47,9 @@ __all__ = [
     "index_ranking",
     "indicators_by",
     "indicators_series",
+    "snapshot",
     "nation_indicators",
+    "Snapshot",
     "regime_get",
     "regime_prefill",
     "regime_status",
@@ -91,6 +94,26 @@ def _offers(period: Period) -> dict[str, tuple[int, int, int]]:
 
 def geography_for(period: Period, *, restated: bool = True) -> Geography:
     return geography(restated=restated, as_of=period.end, today=clock.today())
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one page needs for one period, read once: the agency mapping, the rollup sums per
+    agency and the catalogue's offer counts (four queries)."""
+
+    period: Period
+    geo: Geography
+    facts: dict[str, Counters]
+    offers: dict[str, tuple[int, int, int]]
+
+
+def snapshot(period: Period, *, restated: bool = True) -> Snapshot:
+    return Snapshot(
+        period=period,
+        geo=geography_for(period, restated=restated),
+        facts=_facts(period.months),
+        offers=_offers(period),
+    )
 
 
 def _group_key(kind: str, agency: str, geo: Geography) -> str | None:
@@ -153,25 +176,27 @@ def _combine(
 
 
 def indicators_by(
-    *, kind: str, period: Period, restated: bool = True, geo: Geography | None = None
+    *, kind: str, period: Period, restated: bool = True, snap: Snapshot | None = None
 ) -> list[Indicators]:
     """The indicators of every agency / province / ministry (or the nation) in ``period``,
     ordered by key. Provinces: the 34 current ones (``restated``) or those of the period."""
     if kind not in KINDS:
         raise ValueError(kind)
-    geo = geo or geography_for(period, restated=restated)
-    combined = _combine(kind, _facts(period.months), _offers(period), geo)
+    snap = snap or snapshot(period, restated=restated)
+    combined = _combine(kind, snap.facts, snap.offers, snap.geo)
     return [combined[key] for key in sorted(combined)]
 
 
-def nation_indicators(*, period: Period) -> Indicators:
-    found = indicators_by(kind="nation", period=period)
+def nation_indicators(*, period: Period, snap: Snapshot | None = None) -> Indicators:
+    found = indicators_by(kind="nation", period=period, snap=snap)
     return found[0] if found else Indicators(key="VN", name="Việt Nam", kind="nation")
 
 
-def agency_indicators(*, agency_code: str, period: Period) -> Indicators:
+def agency_indicators(
+    *, agency_code: str, period: Period, geo: Geography | None = None
+) -> Indicators:
     """One agency's indicators (``NotFound`` for an unknown agency)."""
-    geo = geography_for(period)
+    geo = geo or geography_for(period)
     if agency_code not in geo.agencies:
         raise NotFound()
     facts = _facts(period.months, [agency_code])
@@ -183,15 +208,18 @@ def agency_indicators(*, agency_code: str, period: Period) -> Indicators:
 
 
 def indicators_series(
-    *, periods: Sequence[Period], kind: str = "nation", key: str = "VN"
+    *,
+    periods: Sequence[Period],
+    kind: str = "nation",
+    key: str = "VN",
+    geo: Geography | None = None,
 ) -> list[tuple[Period, Indicators]]:
     """One entity's indicators over ``periods`` (oldest first), in one rollup query (the
     catalogue's offer counts are those of the latest period)."""
     if not periods:
         return []
     months = {month: p for p in periods for month in p.months}
-    latest = max(periods)
-    geo = geography_for(latest)
+    geo = geo or geography_for(max(periods))
     rows = (
         MonthlyFact.objects.filter(month__in=list(months))
         .values("month", "agency_code", "metric")
@@ -211,12 +239,12 @@ def indicators_series(
 
 
 def index_ranking(
-    *, kind: str, period: Period, restated: bool = True, geo: Geography | None = None
+    *, kind: str, period: Period, restated: bool = True, snap: Snapshot | None = None
 ) -> list[IndexScore]:
     """The Decision 766 index of every province (34, restated) or ministry, ranked."""
     if kind not in ("province", "ministry"):
         raise ValueError(kind)
-    found = indicators_by(kind=kind, period=period, restated=restated, geo=geo)
+    found = indicators_by(kind=kind, period=period, restated=restated, snap=snap)
     return index766.ranked([index766.score(i) for i in found])
 
 
@@ -246,14 +274,13 @@ def index_history(*, kind: str, periods: Sequence[Period]) -> dict[str, list[flo
     return dict(history)
 
 
-def alerts(*, period: Period, geo: Geography | None = None) -> list[Alert]:
+def alerts(*, period: Period, snap: Snapshot | None = None) -> list[Alert]:
     """Agencies offering procedures with a level-4 share under the threshold, and agencies
     whose late share of processed dossiers is over the threshold (both in settings)."""
-    geo = geo or geography_for(period)
     found: list[Alert] = []
     level4_min = float(settings.EGOV_REPORTING_LEVEL4_ALERT_PERCENT)
     late_max = float(settings.EGOV_REPORTING_LATE_ALERT_PERCENT)
-    for item in indicators_by(kind="agency", period=period, geo=geo):
+    for item in indicators_by(kind="agency", period=period, snap=snap):
         if item.offered and (item.level4_share or 0.0) < level4_min:
             found.append(
                 Alert("low_level4", item.key, item.name, item.level4_share or 0.0, level4_min)

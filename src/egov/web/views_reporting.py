@@ -200,11 +200,12 @@ def _monthly_history(period: Period) -> list[Period]:
 @ops_required
 def ops_overview(request: HttpRequest) -> HttpResponse:
     period = _period(request)
-    geo = reporting.geography_for(period)
-    nation = reporting.nation_indicators(period=period)
-    provinces = reporting.index_ranking(kind="province", period=period, geo=geo)
-    ministries = reporting.index_ranking(kind="ministry", period=period, geo=geo)
-    series = reporting.indicators_series(periods=_monthly_history(period))
+    snap = reporting.snapshot(period)
+    geo = snap.geo
+    nation = reporting.nation_indicators(period=period, snap=snap)
+    provinces = reporting.index_ranking(kind="province", period=period, snap=snap)
+    ministries = reporting.index_ranking(kind="ministry", period=period, snap=snap)
+    series = reporting.indicators_series(periods=_monthly_history(period), geo=geo)
     regimes = []
     for regime in reporting.regimes_list():
         regime_period = Period.containing(clock.today(), Periodicity(regime.periodicity)).previous()
@@ -227,7 +228,7 @@ def ops_overview(request: HttpRequest) -> HttpResponse:
             items=[(s.name, s.total, s.rank) for s in top],
         ),
         "charts": _series_charts(series, _("nationwide")),
-        "alerts": reporting.alerts(period=period, geo=geo),
+        "alerts": reporting.alerts(period=period, snap=snap),
         "regimes": regimes,
         "vi": get_language() == "vi",
     }
@@ -237,9 +238,9 @@ def ops_overview(request: HttpRequest) -> HttpResponse:
 def _ranking(request: HttpRequest, kind: str) -> HttpResponse:
     period = _period(request)
     restated = _restated(request) or kind == "ministry"
-    geo = reporting.geography_for(period, restated=restated)
-    indicators = {i.key: i for i in reporting.indicators_by(kind=kind, period=period, geo=geo)}
-    ranking = reporting.index_ranking(kind=kind, period=period, geo=geo)
+    snap = reporting.snapshot(period, restated=restated)
+    indicators = {i.key: i for i in reporting.indicators_by(kind=kind, period=period, snap=snap)}
+    ranking = reporting.index_ranking(kind=kind, period=period, snap=snap)
     rows = _ranking_rows(ranking, indicators)
     fmt = str(request.GET.get("format") or "")
     name = "provinces" if kind == "province" else "ministries"
@@ -276,20 +277,23 @@ def ops_ministries(request: HttpRequest) -> HttpResponse:
 def _entity(request: HttpRequest, kind: str, code: str) -> HttpResponse:
     period = _period(request)
     restated = _restated(request) or kind == "ministry"
-    geo = reporting.geography_for(period, restated=restated)
+    snap = reporting.snapshot(period, restated=restated)
+    geo = snap.geo
     mapping = geo.province_of if kind == "province" else geo.ministry_of
     names = geo.province_names if kind == "province" else geo.ministry_names
     if code not in names:
         raise NotFound(_("There is no such province or ministry in this view."))
-    ranking = reporting.index_ranking(kind=kind, period=period, geo=geo)
+    ranking = reporting.index_ranking(kind=kind, period=period, snap=snap)
     score = next(s for s in ranking if s.key == code)
     members = [a for a, owner in mapping.items() if owner == code]
     agencies = [
         i
-        for i in reporting.indicators_by(kind="agency", period=period, geo=geo)
+        for i in reporting.indicators_by(kind="agency", period=period, snap=snap)
         if i.key in members and (i.received or i.processed or i.offered)
     ]
-    series = reporting.indicators_series(periods=_monthly_history(period), kind=kind, key=code)
+    series = reporting.indicators_series(
+        periods=_monthly_history(period), kind=kind, key=code, geo=geo
+    )
     back = "web:ops_provinces" if kind == "province" else "web:ops_ministries"
     back_label = _("Ranking of provinces") if kind == "province" else _("Ranking of ministries")
     context = {
@@ -322,8 +326,11 @@ def ops_ministry(request: HttpRequest, code: str) -> HttpResponse:
 @ops_required
 def ops_agency(request: HttpRequest, code: str) -> HttpResponse:
     period = _period(request)
-    indicators = reporting.agency_indicators(agency_code=code, period=period)
-    series = reporting.indicators_series(periods=_monthly_history(period), kind="agency", key=code)
+    geo = reporting.geography_for(period)
+    indicators = reporting.agency_indicators(agency_code=code, period=period, geo=geo)
+    series = reporting.indicators_series(
+        periods=_monthly_history(period), kind="agency", key=code, geo=geo
+    )
     overdue = reporting.agency_overdue_dossiers(agency_code=code)
     if request.GET.get("format") in ("csv", "xlsx"):
         headers = [_("Dossier code"), _("Procedure"), _("Status"), _("Return date"),
@@ -348,15 +355,15 @@ def statistics(request: HttpRequest) -> HttpResponse:
     """Public headline figures (this year's and the latest month's) and the public index."""
     year = reporting.current_period(Periodicity.YEARLY)
     month = reporting.current_period()
-    geo = reporting.geography_for(year)
+    snap = reporting.snapshot(year)
     context = {
         "crumbs": [(_("Home"), reverse("web:home")), (_("Statistics"), "")],
         "year": year,
         "month": month,
-        "figures": reporting.nation_indicators(period=year),
+        "figures": reporting.nation_indicators(period=year, snap=snap),
         "monthly": reporting.nation_indicators(period=month),
-        "provinces": reporting.index_ranking(kind="province", period=year, geo=geo),
-        "ministries": reporting.index_ranking(kind="ministry", period=year, geo=geo),
+        "provinces": reporting.index_ranking(kind="province", period=year, snap=snap),
+        "ministries": reporting.index_ranking(kind="ministry", period=year, snap=snap),
         "today": clock.today(),
     }
     return render(request, "web/reporting/statistics.html", context)

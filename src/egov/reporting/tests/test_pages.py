@@ -1,0 +1,150 @@
+"""The Operations Center, periodic-report and statistics pages: content, exports, submission
+through the form and CSV, and a constant number of queries whatever the amount of data."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.db import connection
+
+from egov.core import clock
+from egov.identity.facade import Role
+from egov.identity.services import role_grant
+from egov.reporting import services
+from egov.reporting.tests.helpers import JUSTICE, NGHE_AN, TESTS, at, small_dataset, transition
+
+pytestmark = pytest.mark.django_db
+Login = Callable[[Client, Any], None]
+
+
+def official(username: str, agency: str, role: Role) -> Any:
+    account = get_user_model().objects.create_user(
+        username=username, kind="official", agency_code=agency, full_name=username
+    )
+    role_grant(actor=TESTS, account=account, role=role, agency_code=agency)
+    return account
+
+
+@pytest.fixture
+def today() -> Any:
+    with clock.travel(at(2026, 11, 20)):
+        yield
+
+
+@pytest.fixture
+def analyst(client: Client, verified_login: Login, today: None) -> Client:
+    verified_login(client, official("analyst", "000.00.00.H29", Role.OPS_ANALYST))
+    return client
+
+
+@pytest.fixture
+def data(django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        small_dataset()
+        transition(NGHE_AN, "submit", at(2026, 11, 1))
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_overview_shows_headline_ranking_alerts_and_charts(analyst: Client, data: None) -> None:
+    page = analyst.get("/en/ops/?period=2026-M11").content.decode()
+    assert "Government operations center" in page
+    assert '<span class="stat__number">5</span> dossiers received' in page
+    assert 'id="top-provinces"' in page
+    assert "Hồ Chí Minh" in page
+    assert "<svg" in page and "chart-volume" in page
+    assert "The numbers as a table" in page
+    assert "Many late" in page  # 1 of 3 late = 33.3% > 20%
+
+
+def test_rankings_drill_down_and_exports(analyst: Client, data: None) -> None:
+    page = analyst.get("/en/ops/provinces/?period=2026-M11").content.decode()
+    assert page.count('<th scope="row" lang="vi"><a href="/en/ops/provinces/') == 34
+    detail = analyst.get("/en/ops/provinces/79/?period=2026-M11").content.decode()
+    assert f"/en/ops/agencies/{JUSTICE}/?period=2026-M11" in detail
+    agency = analyst.get(f"/en/ops/agencies/{JUSTICE}/?period=2026-M11")
+    assert agency.status_code == 200
+    assert "No dossier of this agency is past its return date." in agency.content.decode()
+    csv_response = analyst.get("/en/ops/provinces/?period=2026-M11&format=csv")
+    assert csv_response["Content-Type"] == "text/csv; charset=utf-8"
+    lines = csv_response.content.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("Rank,Code,Name,Index (of 100)")
+    assert len(lines) == 35
+    xlsx = analyst.get("/en/ops/ministries/?period=2026-M11&format=xlsx")
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content)).active
+    assert sheet["A1"].value == "Rank"
+    assert analyst.get("/en/ops/provinces/02/").status_code == 404  # not one of the 34
+    assert analyst.get("/en/ops/?period=2026-M13").status_code == 400
+
+
+def test_as_was_view_lists_the_63_provinces_of_2024(analyst: Client) -> None:
+    page = analyst.get("/en/ops/provinces/?period=2024-M5&view=as_was").content.decode()
+    assert page.count('<th scope="row" lang="vi"><a href="/en/ops/provinces/') == 63
+
+
+def test_page_queries_do_not_grow_with_the_data(
+    analyst: Client, django_capture_on_commit_callbacks: Any
+) -> None:
+    urls = ["/en/ops/?period=2026-M11", "/en/ops/provinces/?period=2026-M11",
+            "/en/ops/provinces/79/?period=2026-M11", f"/en/ops/agencies/{JUSTICE}/",
+            "/en/statistics/"]  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        small_dataset()
+    first = [_queries(analyst, url) for url in urls]
+    with django_capture_on_commit_callbacks(execute=True):
+        for day in range(1, 14):
+            small_dataset()
+            transition(NGHE_AN, "submit", at(2026, 10, day))
+    assert [_queries(analyst, url) for url in urls] == first
+    # Session, account, device, roles, unread count and session save (6) + the page's own:
+    # overview: snapshot 4, series 1, regimes 1; ranking: snapshot 4; drill-down: snapshot 4 +
+    # series 1; agency: mapping 2, its facts and offers 2, series 1, overdue 1; statistics:
+    # a year's snapshot 4 and the month's 4.
+    assert first == [14, 12, 13, 14, 16]
+
+
+def test_statistics_page_is_public(client: Client, today: None, data: None) -> None:
+    page = client.get("/en/statistics/").content.decode()
+    assert "Public service statistics" in page
+    assert 'id="public-provinces"' in page
+    assert "not available" in page
+
+
+def test_submit_through_the_form_and_csv(
+    client: Client, verified_login: Login, today: None, data: None
+) -> None:
+    services.regimes_load(actor=TESTS)
+    verified_login(client, official("leader", JUSTICE, Role.APPROVER))
+    url = f"/en/reports/BC-DVC-THANG/{JUSTICE}/?period=2026-M11"
+    form = client.get(url).content.decode()
+    assert 'value="4"' in form  # received, pre-filled from the platform's own figures
+    bad = client.post(url, {"period": "2026-M11", "received": "x", "processed": "3",
+                            "on_time_share": "66.67", "online_share": "75", "staff_trained": "2"})  # fmt: skip
+    assert bad.status_code == 400
+    assert "Enter a whole number" in bad.content.decode()
+    good = client.post(url, {"period": "2026-M11", "received": "4", "processed": "3",
+                             "on_time_share": "66.67", "online_share": "75", "staff_trained": "2"})  # fmt: skip
+    assert good.status_code == 302
+    upload = SimpleUploadedFile(
+        "r.csv", b"indicator_code,value\nreceived,4\nprocessed,oops\n", content_type="text/csv"
+    )
+    refused = client.post(url, {"period": "2026-M11", "mode": "csv", "file": upload})
+    assert refused.status_code == 400
+    assert "row 3, value" in refused.content.decode()
+    status = client.get("/en/reports/BC-DVC-THANG/?period=2026-M11").content.decode()
+    # Submitted on 20/11, after the deadline (15/11): late; the four others are missing.
+    assert status.count("status--late") == 1
+    assert status.count("status--missing") == 4
