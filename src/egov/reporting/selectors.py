@@ -38,6 +38,7 @@ from egov.reporting.submissions import deadline_of
 __all__ = [
     "Period",
     "Periodicity",
+    "Snapshot",
     "agency_indicators",
     "agency_overdue_dossiers",
     "alerts",
@@ -47,13 +48,12 @@ __all__ = [
     "index_ranking",
     "indicators_by",
     "indicators_series",
-    "snapshot",
     "nation_indicators",
-    "Snapshot",
     "regime_get",
     "regime_prefill",
     "regime_status",
     "regimes_list",
+    "snapshot",
     "submission_history",
     "submission_latest",
 ]

@@ -19,16 +19,23 @@ from egov.reporting import metrics, sources
 from egov.reporting.models import MonthlyFact, ProcessedEvent
 from egov.reporting.periods import report_month
 from egov.reporting.regimes import regimes_load
-from egov.reporting.submissions import csv_values, regime_for_update, report_submit
+from egov.reporting.submissions import csv_values, may_submit, regime_for_update, report_submit
 
 __all__ = [
     "RebuildResult",
     "event_apply",
     "regimes_load",
     "report_csv_values",
+    "report_may_submit",
     "report_submit",
     "rollups_rebuild",
 ]
+
+
+def report_may_submit(*, actor: Actor, agency_code: str) -> bool:
+    """Whether ``actor`` may submit reports for ``agency_code`` (its leaders or administrators,
+    or its own system client); ``report_submit`` checks it again."""
+    return may_submit(actor, agency_code)
 
 
 def report_csv_values(*, regime_code: str, content: bytes) -> dict[str, object]:

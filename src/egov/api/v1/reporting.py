@@ -25,7 +25,7 @@ from rest_framework.views import APIView
 from egov.api.v1.dossiers import check_body_size
 from egov.api.v1.identity import ScopeOrRole, request_actor
 from egov.core.actor import Actor, ActorKind
-from egov.core.errors import ValidationFailed
+from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.reporting import services
 
 SUBMIT_SCOPE = "reporting.submit"
@@ -76,11 +76,16 @@ class Submissions(APIView):
         },
     )
     def post(self, request: Request, code: str) -> Response:
+        actor = request_actor(request)
+        raw_agency = request.data.get("agency_code") if hasattr(request.data, "get") else None
+        agency = str(raw_agency or actor.agency_code)[:35]
+        if not services.report_may_submit(actor=actor, agency_code=agency):
+            raise PermissionDenied(
+                _("Only the agency's leaders or its own system submit its reports.")
+            )
         body = SubmissionIn(data=request.data)
         if not body.is_valid():
             raise ValidationFailed(field_errors=body.errors)
-        actor = request_actor(request)
-        agency = body.validated_data.get("agency_code") or actor.agency_code
         submission = services.report_submit(
             actor=actor,
             regime_code=code,
