@@ -11,6 +11,8 @@ their units) count under their ministry (the top of their parent chain).
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from dataclasses import dataclass
 
 from egov.agencies import selectors as agencies
@@ -67,8 +69,37 @@ def _top(code: str, by_code: dict[str, AgencyInfo]) -> str:
     return current.code
 
 
+# The mapping is reference data (agencies, units): kept per process for a few minutes, so a
+# dashboard request does not rebuild it for thousands of agencies. ``geography_cache_clear``
+# empties it (tests, or after loading agencies).
+CACHE_SECONDS = 300.0
+_cache: dict[tuple[bool, dt.date, dt.date], tuple[float, Geography]] = {}
+_lock = threading.Lock()
+
+
+def geography_cache_clear() -> None:
+    with _lock:
+        _cache.clear()
+
+
 def geography(*, restated: bool, as_of: dt.date, today: dt.date) -> Geography:
-    """The mapping for a period ending ``as_of`` (``today``: the date of the current units)."""
+    """The mapping for a period ending ``as_of`` (``today``: the date of the current units);
+    cached per process for ``CACHE_SECONDS``."""
+    key = (restated, as_of if not restated else today, today)
+    now = time.monotonic()
+    with _lock:
+        hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    built = _build(restated=restated, as_of=as_of, today=today)
+    with _lock:
+        if len(_cache) > 64:
+            _cache.clear()
+        _cache[key] = (now, built)
+    return built
+
+
+def _build(*, restated: bool, as_of: dt.date, today: dt.date) -> Geography:
     listed = _agency_list()
     by_code = {a.code: a for a in listed}
     current = {u.code: u.name for u in geo.provinces(as_of=today)}

@@ -214,22 +214,20 @@ def indicators_series(
     key: str = "VN",
     geo: Geography | None = None,
 ) -> list[tuple[Period, Indicators]]:
-    """One entity's indicators over ``periods`` (oldest first), in one rollup query (the
-    catalogue's offer counts are those of the latest period)."""
+    """One entity's counters over ``periods`` (oldest first), summed by the database in one
+    rollup query (no offer counts: the catalogue is read for one day)."""
     if not periods:
         return []
     months = {month: p for p in periods for month in p.months}
     geo = geo or geography_for(max(periods))
-    rows = (
-        MonthlyFact.objects.filter(month__in=list(months))
-        .values("month", "agency_code", "metric")
-        .annotate(v=Sum("value"))
-        .values_list("month", "agency_code", "metric", "v")
-    )
+    rows = MonthlyFact.objects.filter(month__in=list(months))
+    if kind != "nation":
+        members = [a for a in geo.agencies if _group_key(kind, a, geo) == key]
+        rows = rows.filter(agency_code__in=members)
     per_period: dict[Period, Counters] = {p: defaultdict(int) for p in periods}
-    for month, agency, metric, value in rows:
-        if kind != "nation" and _group_key(kind, agency, geo) != key:
-            continue
+    for month, metric, value in (
+        rows.values("month", "metric").annotate(v=Sum("value")).values_list("month", "metric", "v")
+    ):
         per_period[months[month]][metric] += int(value or 0)
     name = _name(kind, key, geo)
     return [

@@ -18,6 +18,7 @@ from egov.core import clock
 from egov.identity.facade import Role
 from egov.identity.services import role_grant
 from egov.reporting import services
+from egov.reporting.geography import geography_cache_clear
 from egov.reporting.tests.helpers import JUSTICE, NGHE_AN, TESTS, at, small_dataset, transition
 
 pytestmark = pytest.mark.django_db
@@ -52,6 +53,7 @@ def data(django_capture_on_commit_callbacks: Any) -> None:
 
 
 def _queries(client: Client, url: str) -> int:
+    geography_cache_clear()  # measure the worst case: the mapping is rebuilt
     with CaptureQueriesContext(connection) as captured:
         assert client.get(url).status_code == 200
     return len(captured.captured_queries)
@@ -113,8 +115,8 @@ def test_page_queries_do_not_grow_with_the_data(
     # Session, account, device, roles, unread count and session save (6) + the page's own:
     # overview: snapshot 4, series 1, regimes 1; ranking: snapshot 4; drill-down: snapshot 4 +
     # series 1; agency: mapping 2, its facts and offers 2, series 1, overdue 1; statistics:
-    # a year's snapshot 4 and the month's 4.
-    assert first == [14, 12, 13, 14, 16]
+    # a year's snapshot 4 and the month's facts and offers 2 (the mapping is cached).
+    assert first == [14, 12, 13, 14, 14]
 
 
 def test_statistics_page_is_public(client: Client, today: None, data: None) -> None:
