@@ -130,11 +130,19 @@ def _collect() -> tuple[dict[tuple[str, dt.date, str], int], RebuildResult]:
 
 def rollups_rebuild(*, actor: Actor) -> RebuildResult:
     """Recompute every rollup from the source modules (dossier steps, ratings, payments) in one
-    transaction. Events still waiting for dispatch are dispatched first, so none is counted
+    transaction; when they already hold exactly that, nothing is written (idempotent). Events still waiting for dispatch are dispatched first, so none is counted
     twice; events already counted stay recorded, so a late re-dispatch changes nothing."""
     events.dispatch_pending()
     with transaction.atomic():
         rows, result = _collect()
+        current = {
+            (agency, month, metric): value
+            for agency, month, metric, value in MonthlyFact.objects.select_for_update()
+            .values_list("agency_code", "month", "metric", "value")
+            .iterator(chunk_size=5000)
+        }
+        if current == rows:
+            return result  # nothing to change: no write, no audit record
         MonthlyFact.objects.all().delete()
         MonthlyFact.objects.bulk_create(
             [

@@ -114,6 +114,20 @@ def test_rebuild_equals_incremental(
     assert _rows() == incremental
 
 
-@pytest.mark.django_db
-def test_payment_adapter_is_empty_without_a_payments_facade() -> None:
-    assert list(sources.payment_facts()) == []
+def test_the_payment_adapter_reads_the_payments_facade(monkeypatch: Any) -> None:
+    """``sources.payment_facts`` is the one place reporting reads payments for a rebuild: it
+    calls ``egov.payments.facade.payment_facts(since=...)`` (a stand-in module here)."""
+    import sys
+    import types
+
+    calls: list[Any] = []
+
+    def payment_facts(*, since: Any = None) -> list[str]:
+        calls.append(since)
+        return ["fact"]
+
+    fake = types.ModuleType("egov.payments.facade")
+    fake.payment_facts = payment_facts  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "egov.payments.facade", fake)
+    assert list(sources.payment_facts()) == ["fact"]
+    assert calls == [None]
