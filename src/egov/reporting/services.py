@@ -130,8 +130,9 @@ def _collect() -> tuple[dict[tuple[str, dt.date, str], int], RebuildResult]:
 
 def rollups_rebuild(*, actor: Actor) -> RebuildResult:
     """Recompute every rollup from the source modules (dossier steps, ratings, payments) in one
-    transaction; when they already hold exactly that, nothing is written (idempotent). Events still waiting for dispatch are dispatched first, so none is counted
-    twice; events already counted stay recorded, so a late re-dispatch changes nothing."""
+    transaction; when they already hold exactly that, nothing is written (idempotent). Events
+    still waiting for dispatch are dispatched first, so none is counted twice; events already
+    counted stay recorded, so a late re-dispatch changes nothing."""
     events.dispatch_pending()
     with transaction.atomic():
         rows, result = _collect()
