@@ -49,6 +49,7 @@ __all__ = [
     "indicators_by",
     "indicators_series",
     "nation_indicators",
+    "regime_gaps",
     "regime_get",
     "regime_prefill",
     "regime_status",
@@ -425,3 +426,23 @@ def submission_latest(*, code: str, agency_code: str, period: Period) -> Submiss
         .first()
     )
     return None if row is None else _submission_info(row, code)
+
+
+def regime_gaps(
+    *, code: str, periods: Sequence[Period]
+) -> list[tuple[str, str, list[str], list[str]]]:
+    """Late and missing reports per agency over ``periods``: ``(agency code, name, late period
+    keys, missing period keys)`` for the agencies with at least one (two queries per period)."""
+    geo: Geography | None = None
+    found: dict[str, tuple[str, list[str], list[str]]] = {}
+    for period in sorted(periods, reverse=True):
+        geo = geo or geography_for(period)
+        for status in regime_status(code=code, period=period, geo=geo):
+            _name, late, missing = found.setdefault(
+                status.agency_code, (status.agency_name, [], [])
+            )
+            if status.status == "late":
+                late.append(period.key)
+            elif status.status == "missing":
+                missing.append(period.key)
+    return [(a, n, lt, ms) for a, (n, lt, ms) in found.items() if lt or ms]

@@ -90,6 +90,7 @@ def reporting_regime(request: HttpRequest, code: str) -> HttpResponse:
             "period": period,
             "periods": [(p.key, p.label, p == period) for p in periods],
             "statuses": statuses,
+            "gaps": reporting.regime_gaps(code=code, periods=periods),
             "mine": _my_agencies(request),
             "english": get_language() != "vi",
         },

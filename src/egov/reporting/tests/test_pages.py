@@ -151,3 +151,5 @@ def test_submit_through_the_form_and_csv(
     # Submitted on 20/11, after the deadline (15/11): late; the four others are missing.
     assert status.count("status--late") == 1
     assert status.count("status--missing") == 4
+    # Late and missing per agency over the last six periods (nobody reported before M11).
+    assert "2026-M11" in status.split('id="gap-table"')[1]
