@@ -12,7 +12,10 @@ times, timeliness; narrower than ``dossiers_dossier``, so the raw scan measured 
 bound of the real one); ~2,000 synthetic commune agencies under the 34 provincial committees
 besides the directory's 87 (skewed shares); then the rollups built from the facts by one
 set-based ``INSERT ... SELECT ... GROUP BY`` (the SQL form of ``reporting_rebuild``).
-Target: overview and ranking p99 < 200 ms on PostgreSQL.
+The running month's rollups are read live; closed months change only on a rebuild (events add
+to the month they happen in), so their sums are cached per process (``selectors``): both are
+measured. The raw scan is of a closed month's dossiers. Target: overview and ranking p99 <
+200 ms on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -237,9 +240,12 @@ def run(env: dict[str, str]) -> list[Result]:
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM reporting_monthlyfact")
         rollup_rows = int(cursor.fetchone()[0])
-    period = current_period().previous()  # the last complete month
-    _overview(period)  # warm caches (the catalogue's parts, the geography)
+    period = current_period()  # the running month: its rollups are read live
+    closed = period.previous()  # a closed month: its sums come from the per-process cache
+    _overview(period)  # warm caches (the catalogue's parts, the geography, closed months)
+    _overview(closed)
     overview_ms = _timed(lambda: _overview(period), REPEAT)
+    closed_ms = _timed(lambda: _overview(closed), REPEAT)
     ranking_ms = _timed(lambda: _ranking(period), REPEAT)
     year = Period.containing(period.end, Periodicity.YEARLY)
     year_ms = _timed(lambda: _ranking(year), max(5, REPEAT // 5))
@@ -249,10 +255,11 @@ def run(env: dict[str, str]) -> list[Result]:
             cursor.execute(RAW_SQL, {"start": p.start, "end": p.end})
             cursor.fetchall()
 
-    raw_ms = _timed(lambda: raw(period), RAW_REPEAT)
+    raw_ms = _timed(lambda: raw(closed), RAW_REPEAT)
     raw_year_ms = _timed(lambda: raw(year), max(2, RAW_REPEAT // 2))
     subscriber_ms, floor_ms = _events(codes)
     ov50, ov99 = _percentiles(overview_ms)
+    cl50, cl99 = _percentiles(closed_ms)
     rk50, rk99 = _percentiles(ranking_ms)
     yr50, yr99 = _percentiles(year_ms)
     rw50, rw99 = _percentiles(raw_ms + raw_ms[-1:])
@@ -260,16 +267,20 @@ def run(env: dict[str, str]) -> list[Result]:
     ev50, ev99 = _percentiles(subscriber_ms)
     fl50, fl99 = _percentiles(floor_ms)
     scope = f"{rows:,} dossiers, {len(codes):,} agencies, {rollup_rows:,} rollup rows"
-    raw_name = "raw GROUP BY of the period's dossiers"
+    raw_name = "raw GROUP BY of a month's dossiers"
     results = [
-        Result(f"ops overview, one month ({scope})", "latency p50", ov50, "ms", raw_name, rw50,
-               higher_is_better=False),
-        Result(f"ops overview, one month ({scope})", "latency p99", ov99, "ms", raw_name, rw99,
-               higher_is_better=False),
-        Result("province ranking, one month (34, index)", "latency p99", rk99, "ms", raw_name,
-               rw99, higher_is_better=False),
-        Result("province ranking, one month (34, index)", "latency p50", rk50, "ms", raw_name,
-               rw50, higher_is_better=False),
+        Result(f"ops overview, running month, live ({scope})", "latency p50", ov50, "ms",
+               raw_name, rw50, higher_is_better=False),
+        Result(f"ops overview, running month, live ({scope})", "latency p99", ov99, "ms",
+               raw_name, rw99, higher_is_better=False),
+        Result("ops overview, closed month (cached sums)", "latency p50", cl50, "ms",
+               raw_name, rw50, higher_is_better=False),
+        Result("ops overview, closed month (cached sums)", "latency p99", cl99, "ms",
+               raw_name, rw99, higher_is_better=False),
+        Result("province ranking, running month, live (34, index)", "latency p50", rk50, "ms",
+               raw_name, rw50, higher_is_better=False),
+        Result("province ranking, running month, live (34, index)", "latency p99", rk99, "ms",
+               raw_name, rw99, higher_is_better=False),
         Result("province ranking, one year", "latency p99", yr99, "ms",
                "raw GROUP BY of the year's dossiers", ry99, higher_is_better=False),
         Result("province ranking, one year", "latency p50", yr50, "ms",

@@ -8,6 +8,8 @@ catalogue (procedures offered, one query); no call reads the dossiers table.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,7 +34,7 @@ from egov.reporting.facade import (
 )
 from egov.reporting.geography import Geography, geography
 from egov.reporting.models import MonthlyFact, ReportRegime, ReportSubmission
-from egov.reporting.periods import Period, Periodicity
+from egov.reporting.periods import Period, Periodicity, report_month
 from egov.reporting.submissions import deadline_of
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "agency_overdue_dossiers",
     "alerts",
     "current_period",
+    "facts_cache_clear",
     "geography_for",
     "index_history",
     "index_ranking",
@@ -68,17 +71,104 @@ def current_period(periodicity: Periodicity = Periodicity.MONTHLY) -> Period:
     return Period.containing(clock.today(), periodicity)
 
 
-def _facts(months: Iterable[dt.date], agency_codes: Sequence[str] = ()) -> dict[str, Counters]:
+def _query_facts(
+    months: Sequence[dt.date], agency_codes: Sequence[str] = ()
+) -> dict[str, Counters]:
     rows = MonthlyFact.objects.filter(month__in=list(months))
     if agency_codes:
         rows = rows.filter(agency_code__in=list(agency_codes))
     result: dict[str, Counters] = defaultdict(dict)
-    for agency, metric, value in (
-        rows.values("agency_code", "metric")
-        .annotate(v=Sum("value"))
-        .values_list("agency_code", "metric", "v")
-    ):
+    if len(months) == 1:  # one row per key: no aggregation needed (index-only scan)
+        pairs = rows.values_list("agency_code", "metric", "value")
+    else:
+        pairs = (
+            rows.values("agency_code", "metric")
+            .annotate(v=Sum("value"))
+            .values_list("agency_code", "metric", "v")
+        )
+    for agency, metric, value in pairs:
         result[agency][metric] = int(value or 0)
+    return result
+
+
+# Events add to the month they happen in, so the rollups of a closed report month change only
+# when they are rebuilt: the sums of closed months are kept per process for CACHE_SECONDS
+# (``facts_cache_clear`` empties them; ``rollups_rebuild`` does in its own process).
+CACHE_SECONDS = 300.0
+_closed: dict[tuple[dt.date, ...], tuple[float, dict[str, Counters]]] = {}
+_closed_lock = threading.Lock()
+
+
+_closed_totals: dict[dt.date, tuple[float, Counters]] = {}
+
+
+def facts_cache_clear() -> None:
+    with _closed_lock:
+        _closed.clear()
+        _closed_totals.clear()
+
+
+def _closed_nation(months: Sequence[dt.date]) -> dict[dt.date, Counters]:
+    """The nation's sums of closed months (cached like the agencies' sums); the months not
+    cached are read in one grouped query."""
+    now = time.monotonic()
+    found: dict[dt.date, Counters] = {}
+    with _closed_lock:
+        for month in months:
+            hit = _closed_totals.get(month)
+            if hit is not None and now - hit[0] < CACHE_SECONDS:
+                found[month] = hit[1]
+    missing = [m for m in months if m not in found]
+    if missing:
+        fresh: dict[dt.date, Counters] = {m: {} for m in missing}
+        rows = (
+            MonthlyFact.objects.filter(month__in=missing)
+            .values("month", "metric")
+            .annotate(v=Sum("value"))
+            .values_list("month", "metric", "v")
+        )
+        for month, metric, value in rows:
+            fresh[month][metric] = int(value or 0)
+        with _closed_lock:
+            for month, totals in fresh.items():
+                _closed_totals[month] = (now, totals)
+        found.update(fresh)
+    return found
+
+
+def _closed_facts(months: tuple[dt.date, ...]) -> dict[str, Counters]:
+    now = time.monotonic()
+    with _closed_lock:
+        hit = _closed.get(months)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    found = _query_facts(months)
+    with _closed_lock:
+        if len(_closed) > 256:
+            _closed.clear()
+        _closed[months] = (now, found)
+    return found
+
+
+def _facts(months: Iterable[dt.date], agency_codes: Sequence[str] = ()) -> dict[str, Counters]:
+    """Agency -> metric -> sum over ``months``: closed months from the per-process cache, the
+    running month (and any later) read live."""
+    wanted = sorted(set(months))
+    if agency_codes:
+        return _query_facts(wanted, agency_codes)
+    running = report_month(clock.today())
+    closed = tuple(m for m in wanted if m < running)
+    live = [m for m in wanted if m >= running]
+    if not live:
+        return _closed_facts(closed)
+    if not closed:
+        return _query_facts(live)
+    result: dict[str, Counters] = defaultdict(dict)
+    for part in (_closed_facts(closed), _query_facts(live)):
+        for agency, values in part.items():
+            bucket = result[agency]
+            for metric, value in values.items():
+                bucket[metric] = bucket.get(metric, 0) + value
     return result
 
 
@@ -221,15 +311,26 @@ def indicators_series(
         return []
     months = {month: p for p in periods for month in p.months}
     geo = geo or geography_for(max(periods))
-    rows = MonthlyFact.objects.filter(month__in=list(months))
-    if kind != "nation":
-        members = [a for a in geo.agencies if _group_key(kind, a, geo) == key]
-        rows = rows.filter(agency_code__in=members)
     per_period: dict[Period, Counters] = {p: defaultdict(int) for p in periods}
-    for month, metric, value in (
-        rows.values("month", "metric").annotate(v=Sum("value")).values_list("month", "metric", "v")
-    ):
-        per_period[months[month]][metric] += int(value or 0)
+    running = report_month(clock.today())
+    if kind == "nation":
+        # Closed months from the cache (summed here), the running one with one grouped query.
+        closed = _closed_nation([m for m in months if m < running])
+        for month, totals in closed.items():
+            for metric, value in totals.items():
+                per_period[months[month]][metric] += value
+        live = [m for m in months if m >= running]
+        rows = MonthlyFact.objects.filter(month__in=live) if live else None
+    else:
+        members = [a for a in geo.agencies if _group_key(kind, a, geo) == key]
+        rows = MonthlyFact.objects.filter(month__in=list(months), agency_code__in=members)
+    if rows is not None:
+        for month, metric, value in (
+            rows.values("month", "metric")
+            .annotate(v=Sum("value"))
+            .values_list("month", "metric", "v")
+        ):
+            per_period[months[month]][metric] += int(value or 0)
     name = _name(kind, key, geo)
     return [
         (p, Indicators(key=key, name=name, kind=kind, counters=dict(per_period[p])))

@@ -19,6 +19,7 @@ from egov.reporting import metrics, sources
 from egov.reporting.models import MonthlyFact, ProcessedEvent
 from egov.reporting.periods import report_month
 from egov.reporting.regimes import regimes_load
+from egov.reporting.selectors import facts_cache_clear
 from egov.reporting.submissions import csv_values, may_submit, regime_for_update, report_submit
 
 __all__ = [
@@ -164,5 +165,6 @@ def rollups_rebuild(*, actor: Actor) -> RebuildResult:
                 "rows": result.rows,
             },
         )
+    transaction.on_commit(facts_cache_clear)
     log.info("reporting_rollups_rebuilt", rows=result.rows, transitions=result.transitions)
     return result
