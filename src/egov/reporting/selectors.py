@@ -22,7 +22,7 @@ from egov.core import clock
 from egov.core.errors import NotFound
 from egov.dossiers import selectors as dossiers
 from egov.dossiers.facade import OverdueDossier
-from egov.reporting import index766
+from egov.reporting import index766, metrics
 from egov.reporting.facade import (
     Alert,
     IndexScore,
@@ -348,27 +348,18 @@ def index_ranking(
     return index766.ranked([index766.score(i) for i in found])
 
 
-def index_history(*, kind: str, periods: Sequence[Period]) -> dict[str, list[float]]:
-    """Key -> the index total in each of ``periods`` (oldest first): one rollup query, one
-    catalogue query per period."""
+def index_history(
+    *, kind: str, periods: Sequence[Period], geo: Geography | None = None
+) -> dict[str, list[float]]:
+    """Key -> the index total in each of ``periods`` (oldest first). Closed months come from
+    the cache; one catalogue query per period."""
     if not periods:
         return {}
     ordered = sorted(periods)
-    months = {month: p for p in ordered for month in p.months}
-    facts: dict[Period, dict[str, Counters]] = {p: defaultdict(dict) for p in ordered}
-    rows = (
-        MonthlyFact.objects.filter(month__in=list(months))
-        .values("month", "agency_code", "metric")
-        .annotate(v=Sum("value"))
-        .values_list("month", "agency_code", "metric", "v")
-    )
-    for month, agency, metric, value in rows:
-        bucket = facts[months[month]][agency]
-        bucket[metric] = bucket.get(metric, 0) + int(value or 0)
-    geo = geography_for(ordered[-1])
+    geo = geo or geography_for(ordered[-1])
     history: dict[str, list[float]] = defaultdict(list)
     for period in ordered:
-        combined = _combine(kind, facts[period], _offers(period), geo)
+        combined = _combine(kind, _facts(period.months), _offers(period), geo)
         for key, indicators in combined.items():
             history[key].append(index766.score(indicators).total)
     return dict(history)
@@ -376,18 +367,28 @@ def index_history(*, kind: str, periods: Sequence[Period]) -> dict[str, list[flo
 
 def alerts(*, period: Period, snap: Snapshot | None = None) -> list[Alert]:
     """Agencies offering procedures with a level-4 share under the threshold, and agencies
-    whose late share of processed dossiers is over the threshold (both in settings)."""
-    found: list[Alert] = []
+    whose late share of processed dossiers is over the threshold (both in settings). Read
+    straight from the snapshot's sums (no per-agency objects for the thousands without one)."""
+    snap = snap or snapshot(period)
     level4_min = float(settings.EGOV_REPORTING_LEVEL4_ALERT_PERCENT)
     late_max = float(settings.EGOV_REPORTING_LATE_ALERT_PERCENT)
-    for item in indicators_by(kind="agency", period=period, snap=snap):
-        if item.offered and (item.level4_share or 0.0) < level4_min:
+    found: list[Alert] = []
+    for agency, (offered, level4, _full) in snap.offers.items():
+        share = round(100.0 * level4 / offered, 2) if offered else None
+        if share is not None and share < level4_min:
             found.append(
-                Alert("low_level4", item.key, item.name, item.level4_share or 0.0, level4_min)
+                Alert("low_level4", agency, snap.geo.agency_name(agency), share, level4_min)
             )
-        if item.late_share is not None and item.late_share > late_max:
-            found.append(Alert("late_rate", item.key, item.name, item.late_share, late_max))
-    return sorted(found, key=lambda a: (a.kind, -a.value if a.kind == "late_rate" else a.value))
+    for agency, counters in snap.facts.items():
+        processed = counters.get(metrics.PROCESSED, 0)
+        if processed <= 0:
+            continue
+        share = round(100.0 * counters.get(metrics.LATE, 0) / processed, 2)
+        if share > late_max:
+            found.append(Alert("late_rate", agency, snap.geo.agency_name(agency), share, late_max))
+    return sorted(
+        found, key=lambda a: (a.kind, -a.value if a.kind == "late_rate" else a.value, a.agency_code)
+    )
 
 
 def agency_overdue_dossiers(*, agency_code: str, limit: int = 200) -> list[OverdueDossier]:

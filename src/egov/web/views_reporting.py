@@ -247,6 +247,8 @@ def _ranking(request: HttpRequest, kind: str) -> HttpResponse:
     if fmt in ("csv", "xlsx"):
         return _ranking_export(fmt, name, period, rows)
     title = _("Ranking of provinces") if kind == "province" else _("Ranking of ministries")
+    history_periods = [period.previous(i) for i in reversed(range(6))]
+    history = reporting.index_history(kind=kind, periods=history_periods, geo=snap.geo)
     context = {
         "crumbs": _crumbs((title, "")),
         "title": title,
@@ -255,6 +257,8 @@ def _ranking(request: HttpRequest, kind: str) -> HttpResponse:
         "periods": _period_choices(period),
         "restated": restated,
         "with_view": kind == "province",
+        "history_periods": history_periods,
+        "history": [(s.name, s.key, history.get(s.key, [])) for s in ranking],
         "link_view": not restated,
         "rows": rows,
         "query": request.GET.urlencode(),
