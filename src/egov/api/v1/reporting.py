@@ -2,7 +2,7 @@
 
 - ``POST /api/v1/reporting/regimes/<code>/submissions``: an agency's report for a period
   (``{"agency_code", "period": "2026-M11", "values": {indicator code: value}}``). Errors per
-  indicator in ``field_errors``; a correction after the deadline is 409.
+  indicator code in ``fields``; a correction after the deadline is 409.
 
 Who may call: an agency's own system (client-credentials token with the scope
 ``reporting.submit``, for the agency its client account belongs to) or an official's session

@@ -157,3 +157,39 @@ def test_submit_through_the_form_and_csv(
     assert status.count("status--missing") == 4
     # Late and missing per agency over the last six periods (nobody reported before M11).
     assert "2026-M11" in status.split('id="gap-table"')[1]
+
+
+def test_an_agency_system_submits_through_the_api(client: Client, today: None) -> None:
+    import datetime as dt
+    import uuid
+
+    from oauth2_provider.models import AccessToken, Application
+
+    services.regimes_load(actor=TESTS)
+    owner = get_user_model().objects.create_user(
+        username="system:justice", kind="system", agency_code=JUSTICE
+    )
+    app = Application.objects.create(
+        client_id="justice-system", user=owner, client_type=Application.CLIENT_CONFIDENTIAL,
+        authorization_grant_type=Application.GRANT_CLIENT_CREDENTIALS, name="justice",
+    )  # fmt: skip
+    token = AccessToken.objects.create(
+        application=app, token=uuid.uuid4().hex, scope="reporting.submit",
+        expires=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+    )  # fmt: skip
+    url = "/api/v1/reporting/regimes/BC-DVC-THANG/submissions"
+    body = {"period": "2026-M11", "values": {"received": "4", "processed": "3",
+            "on_time_share": "66.67", "online_share": "75", "staff_trained": "2"}}  # fmt: skip
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
+    created = client.post(url, body, content_type="application/json", **auth)
+    assert created.status_code == 201, created.content
+    assert (created.json()["revision"], created.json()["late"]) == (1, True)
+    bad = {**body, "values": {**body["values"], "received": "many"}}
+    invalid = client.post(url, bad, content_type="application/json", **auth)
+    assert invalid.status_code == 400
+    assert list(invalid.json()["fields"]) == ["received"]
+    refused = client.post(url, body, content_type="application/json", **auth)
+    assert refused.status_code == 409  # after the deadline: no correction
+    other = client.post(url, {**body, "agency_code": NGHE_AN}, content_type="application/json",
+                        **auth)  # fmt: skip
+    assert other.status_code == 403
