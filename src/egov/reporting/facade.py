@@ -6,10 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
+
 from egov.reporting import metrics as m
 from egov.reporting.periods import Period, Periodicity
 
 __all__ = [
+    "GROUP_LABELS",
+    "METRIC_LABELS",
     "Alert",
     "GroupScore",
     "IndexScore",
@@ -21,6 +25,33 @@ __all__ = [
     "SubmissionInfo",
     "SubmissionStatus",
 ]
+
+
+GROUP_LABELS = {
+    "transparency": _("Publicity and transparency"),
+    "timeliness": _("Progress and results of settlement"),
+    "digitisation": _("Digitisation of dossiers and results"),
+    "online": _("Online public services"),
+    "satisfaction": _("Satisfaction"),
+}
+METRIC_LABELS = {
+    "g1_announced_on_time": _("Procedures announced on time"),
+    "g1_updated_on_time": _("Procedures updated and published on time"),
+    "g1_complete_components": _("Procedures published with every component"),
+    "g1_synchronised": _("Dossiers synchronised to the national portal"),
+    "g2_on_time": _("Dossiers processed early or on time"),
+    "g2_early": _("Dossiers processed before the due date"),
+    "g3_e_results": _("Electronic results issued"),
+    "g3_digitised_components": _("Dossier components digitised"),
+    "g3_data_reuse": _("Digitised data reused"),
+    "g4_offered_full": _("Procedures offered full-process online"),
+    "g4_online_dossiers": _("Dossiers submitted online"),
+    "g4_online_used": _("Online services with actual online dossiers"),
+    "g4_online_payment": _("Fees paid online"),
+    "g5_feedback_on_time": _("Feedback handled on time"),
+    "g5_feedback_satisfaction": _("Satisfaction with feedback handling"),
+    "g5_service_satisfaction": _("Satisfaction with reception and settlement"),
+}
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -169,6 +200,10 @@ class MetricScore:
     def available(self) -> bool:
         return self.share is not None
 
+    @property
+    def label(self) -> str:
+        return str(METRIC_LABELS.get(self.code, self.code))
+
 
 @dataclass(frozen=True)
 class GroupScore:
@@ -177,6 +212,10 @@ class GroupScore:
     max: int
     points: float
     metrics: tuple[MetricScore, ...]
+
+    @property
+    def label(self) -> str:
+        return str(GROUP_LABELS.get(self.code, self.code))
 
 
 @dataclass(frozen=True)

@@ -25,38 +25,15 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
-from egov.reporting.facade import GroupScore, IndexScore, Indicators, MetricScore
+from egov.reporting.facade import (
+    GroupScore,
+    IndexScore,
+    Indicators,
+    MetricScore,
+)
 
 DATA = Path(__file__).parent / "data" / "index766.json"
 GROUP_MAXIMA = (18, 20, 22, 22, 18)
-
-GROUP_LABELS = {
-    "transparency": _("Publicity and transparency"),
-    "timeliness": _("Progress and results of settlement"),
-    "digitisation": _("Digitisation of dossiers and results"),
-    "online": _("Online public services"),
-    "satisfaction": _("Satisfaction"),
-}
-METRIC_LABELS = {
-    "g1_announced_on_time": _("Procedures announced on time"),
-    "g1_updated_on_time": _("Procedures updated and published on time"),
-    "g1_complete_components": _("Procedures published with every component"),
-    "g1_synchronised": _("Dossiers synchronised to the national portal"),
-    "g2_on_time": _("Dossiers processed early or on time"),
-    "g2_early": _("Dossiers processed before the due date"),
-    "g3_e_results": _("Electronic results issued"),
-    "g3_digitised_components": _("Dossier components digitised"),
-    "g3_data_reuse": _("Digitised data reused"),
-    "g4_offered_full": _("Procedures offered full-process online"),
-    "g4_online_dossiers": _("Dossiers submitted online"),
-    "g4_online_used": _("Online services with actual online dossiers"),
-    "g4_online_payment": _("Fees paid online"),
-    "g5_feedback_on_time": _("Feedback handled on time"),
-    "g5_feedback_satisfaction": _("Satisfaction with feedback handling"),
-    "g5_service_satisfaction": _("Satisfaction with reception and settlement"),
-}
 
 
 @dataclass(frozen=True)

@@ -131,7 +131,7 @@ def line_chart(
         )
     _spread_end_labels(drawn)
     ticks = tuple((y_at(top * k / 4), _fmt(top * k / 4, unit)) for k in range(5))
-    every = max(1, math.ceil(n / 12))
+    every = max(1, math.ceil(n / 6))  # at most ~6 labels: they never overlap
     xs = tuple((x_at(i), text) for i, text in enumerate(x_labels) if i % every == 0)
     rows = tuple(
         (text, *(_fmt(vs[i] if i < len(vs) else None, unit) for _l, vs in series))

@@ -178,9 +178,9 @@ def test_an_agency_system_submits_through_the_api(client: Client, today: None) -
         expires=dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
     )  # fmt: skip
     url = "/api/v1/reporting/regimes/BC-DVC-THANG/submissions"
-    body = {"period": "2026-M11", "values": {"received": "4", "processed": "3",
+    body: dict[str, Any] = {"period": "2026-M11", "values": {"received": "4", "processed": "3",
             "on_time_share": "66.67", "online_share": "75", "staff_trained": "2"}}  # fmt: skip
-    auth = {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
+    auth: dict[str, Any] = {"HTTP_AUTHORIZATION": f"Bearer {token.token}"}
     created = client.post(url, body, content_type="application/json", **auth)
     assert created.status_code == 201, created.content
     assert (created.json()["revision"], created.json()["late"]) == (1, True)
