@@ -77,6 +77,7 @@ PUBLIC = {
     "web:identity_logout", "web:identity_password_forgot", "web:identity_password_reset",
     "web:identity_register", "web:identity_register_verify", "web:identity_demo_outbox",
     "web:documents_verify_lookup", "web:documents_verify",
+    "web:statistics",
 }  # fmt: skip
 # OAuth2 / OpenID Connect protocol endpoints: client authentication and tokens, tested in
 # src/egov/identity/tests/test_oidc.py (authorize requires a login; token needs the client).
@@ -166,6 +167,14 @@ def _owner_draft(owner: Any) -> str:
     return dossiers.draft_create(
         actor=account.as_actor(), procedure_code="0.000001", consent_prefill=True
     )
+
+
+def _report_regimes() -> str:
+    """The demo report regime (the Department of Justice reports in it); returns its code."""
+    from egov.reporting.services import regimes_load
+
+    regimes_load(actor=Actor.system("tests"))
+    return "BC-DVC-THANG"
 
 
 def _justice_dossier(*, attachment: bool = False) -> str:
@@ -381,6 +390,27 @@ MATRIX: list[Row] = [
     Row("web:exchange_log", lambda c: "/en/exchange/log/", role=Role.PLATFORM_OPERATOR),
     Row("web:exchange_my_data", lambda c: "/en/my-data-log/"),
     Row("web:exchange_my_data_csv", lambda c: "/en/my-data-log/export.csv"),
+    # reporting (issue 8): the Operations Center for analysts and leaders of any agency (figures
+    # are aggregates); periodic reports: status for analysts, leaders and administrators,
+    # submission only for the reporting agency's own leaders/administrators or its system.
+    Row("web:ops_overview", lambda c: "/en/ops/", role=Role.OPS_ANALYST),
+    Row("web:ops_overview", lambda c: "/en/ops/", role=Role.APPROVER),
+    Row("web:ops_provinces", lambda c: "/en/ops/provinces/", role=Role.OPS_ANALYST),
+    Row("web:ops_province", lambda c: "/en/ops/provinces/79/", role=Role.OPS_ANALYST),
+    Row("web:ops_ministries", lambda c: "/en/ops/ministries/?format=csv", role=Role.OPS_ANALYST),
+    Row("web:ops_ministry", lambda c: "/en/ops/ministries/000.00.00.G18/",
+        role=Role.OPS_ANALYST),
+    Row("web:ops_agency", lambda c: f"/en/ops/agencies/{JUSTICE}/", role=Role.OPS_ANALYST),
+    Row("web:reporting_regimes", lambda c: "/en/reports/", role=Role.AGENCY_ADMIN),
+    Row("web:reporting_regime", lambda c: f"/en/reports/{_report_regimes()}/",
+        role=Role.OPS_ANALYST),
+    Row("web:reporting_submit", lambda c: f"/en/reports/{_report_regimes()}/{JUSTICE}/",
+        role=Role.APPROVER, expect={"official_other_agency": 403}),
+    Row("api:reporting-submissions",
+        lambda c: f"/api/v1/reporting/regimes/{_report_regimes()}/submissions",
+        method="post", data={"agency_code": JUSTICE}, role=Role.APPROVER, ok=400,
+        scope="reporting.submit",
+        expect={"citizen_owner": 403, "official_with_role": 400, "system_with_scope": 400}),
 ]  # fmt: skip
 
 

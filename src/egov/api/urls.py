@@ -15,4 +15,5 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("v1/procedures/", include("egov.api.v1.catalogue")),
     path("v1/dossiers/", include("egov.api.v1.dossiers")),
     path("v1/office/", include("egov.api.v1.dossiers_office")),
+    path("v1/reporting/", include("egov.api.v1.reporting")),
 ]

@@ -284,6 +284,7 @@ OAUTH2_PROVIDER = {
         "dossiers.own": _("Submit your dossiers and follow them"),
         "dossiers.process": _("Work on the dossiers of your agency (officials)"),
         "exchange": _("Call data sharing services through the platform's gateway (agency systems)"),
+        "reporting.submit": _("Submit your agency's periodic reports (agency systems)"),
     },
     "DEFAULT_SCOPES": ["openid"],
     # Plain-http redirect URIs only in demo mode (a relying party on the same machine).
@@ -463,6 +464,20 @@ EGOV_DOSSIER_LOOKUPS_PER_HOUR = env.int(
     30,
     "Public dossier lookups (code + personal identification number) one client address, or one "
     "dossier code, may make in one hour.",
+)
+
+# --- Reporting: operations center alerts ---------------------------------------------------------
+EGOV_REPORTING_LEVEL4_ALERT_PERCENT = env.int(
+    "EGOV_REPORTING_LEVEL4_ALERT_PERCENT",
+    10,
+    "Operations center: alert on agencies whose share of procedures offered at level 4 "
+    "(full-process online) is below this percentage.",
+)
+EGOV_REPORTING_LATE_ALERT_PERCENT = env.int(
+    "EGOV_REPORTING_LATE_ALERT_PERCENT",
+    20,
+    "Operations center: alert on agencies whose share of dossiers processed late in the period "
+    "is above this percentage.",
 )
 
 # --- Documents: stored files and signed results -----------------------------------------------

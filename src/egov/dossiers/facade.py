@@ -188,3 +188,50 @@ class InboxPage:
 
 STATUS_LABELS = {s.value: s.label for s in Status}
 QUEUE_LABELS = {q.value: q.label for q in Queue}
+
+
+@dataclass(frozen=True, slots=True)
+class TransitionFact:
+    """One recorded step, for statistics (reporting rebuilds its rollups from these): the same
+    facts as the ``dossier.transition`` event, no personal data. ``timeliness`` and
+    ``received_at`` are the dossier's current values (final once it is approved or stopped)."""
+
+    event_id: int
+    dossier: str
+    code: str
+    agency_code: str
+    procedure_code: str
+    channel: int
+    action: str
+    from_status: int | None
+    to_status: int
+    timeliness: str
+    received_at: dt.datetime | None
+    occurred_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class RatingFact:
+    """One applicant's rating (the ``dossier.rated`` event's facts): index key -> score 0-2."""
+
+    dossier: str
+    code: str
+    agency_code: str
+    procedure_code: str
+    scores: dict[str, int]
+    rated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OverdueDossier:
+    """An open dossier past its return date, for the operations center (no applicant data)."""
+
+    code: str
+    procedure_code: str
+    procedure_name: str
+    status: int
+    status_label: str
+    queue_label: str
+    received_at: dt.datetime | None
+    appointment_date: dt.date
+    days_late: int  # calendar days past the return date

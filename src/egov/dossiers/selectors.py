@@ -6,6 +6,7 @@ public status."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +29,14 @@ from egov.dossiers.facade import (
     DossierSummary,
     EventInfo,
     InboxPage,
+    OverdueDossier,
     PrefillValue,
     PublicStatus,
+    RatingFact,
     TaskInfo,
+    TransitionFact,
 )
-from egov.dossiers.models import Dossier, Task, TaskStatus
+from egov.dossiers.models import Dossier, DossierEvent, Rating, Task, TaskStatus
 from egov.dossiers.workflow import (
     APPLICANT,
     FINAL_STATUSES,
@@ -497,3 +501,102 @@ def dossier_counts_by_status(*, agency_code: str = "") -> dict[int, int]:
     if agency_code:
         rows = rows.filter(agency_code=agency_code)
     return {r["status"]: r["n"] for r in rows.values("status").annotate(n=Count("id"))}
+
+
+# --- Statistics (reporting) ---------------------------------------------------------------------
+
+
+def transition_facts(
+    *, since: dt.datetime | None = None, chunk_size: int = 5000
+) -> Iterator[TransitionFact]:
+    """Every recorded step (``since``: occurred at or after it), oldest first, streamed in one
+    query (a server-side cursor on PostgreSQL): what ``reporting_rebuild`` replays."""
+    rows = DossierEvent.objects.order_by("id")
+    if since is not None:
+        rows = rows.filter(occurred_at__gte=since)
+    columns = rows.values_list(
+        "id",
+        "dossier__public_id",
+        "dossier__code",
+        "dossier__agency_code",
+        "dossier__procedure_code",
+        "dossier__channel",
+        "action",
+        "from_status",
+        "to_status",
+        "dossier__timeliness",
+        "dossier__received_at",
+        "occurred_at",
+    )
+    for row in columns.iterator(chunk_size=chunk_size):
+        yield TransitionFact(
+            event_id=row[0],
+            dossier=str(row[1]),
+            code=row[2] or "",
+            agency_code=row[3],
+            procedure_code=row[4],
+            channel=row[5],
+            action=row[6],
+            from_status=row[7],
+            to_status=row[8],
+            timeliness=row[9],
+            received_at=row[10],
+            occurred_at=row[11],
+        )
+
+
+def rating_facts(
+    *, since: dt.datetime | None = None, chunk_size: int = 5000
+) -> Iterator[RatingFact]:
+    """Every applicant rating (``since``: rated at or after it), streamed in one query."""
+    rows = Rating.objects.order_by("id")
+    if since is not None:
+        rows = rows.filter(rated_at__gte=since)
+    columns = rows.values_list(
+        "dossier__public_id",
+        "dossier__code",
+        "dossier__agency_code",
+        "dossier__procedure_code",
+        "scores",
+        "rated_at",
+    )
+    for public_id, code, agency, procedure, scores, rated_at in columns.iterator(
+        chunk_size=chunk_size
+    ):
+        yield RatingFact(str(public_id), code or "", agency, procedure, dict(scores), rated_at)
+
+
+def dossiers_overdue(
+    *, agency_code: str, today: dt.date | None = None, limit: int = 200
+) -> list[OverdueDossier]:
+    """Open dossiers of ``agency_code`` whose return date has passed (clock running, not
+    paused), most overdue first, in one query on the inbox index. For aggregate dashboards:
+    the caller authorises; no applicant data is returned."""
+    day = today or clock.today()
+    rows = (
+        Dossier.objects.filter(
+            agency_code=agency_code,
+            status__in=[Status.ACCEPTED, Status.PROCESSING, Status.PAYMENT_REQUESTED],
+            paused_at__isnull=True,
+            appointment_date__lt=day,
+        )
+        .order_by("appointment_date", "id")
+        .only(
+            "code", "procedure_code", "procedure_name", "status", "queue", "received_at",
+            "appointment_date",
+        )[:limit]
+    )  # fmt: skip
+    return [
+        OverdueDossier(
+            code=str(d.code),
+            procedure_code=d.procedure_code,
+            procedure_name=d.procedure_name,
+            status=d.status,
+            status_label=str(STATUS_LABELS.get(d.status, d.status)),
+            queue_label=str(QUEUE_LABELS.get(d.queue, d.queue)),
+            received_at=d.received_at,
+            appointment_date=d.appointment_date,  # type: ignore[arg-type]
+            days_late=(day - d.appointment_date).days,  # type: ignore[operator]
+        )
+        for d in rows
+    ]

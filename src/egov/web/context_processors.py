@@ -30,6 +30,9 @@ _SECTIONS = (
     ("exchange_my_data", "my_data_log"),
     ("exchange_log", "exchange_log"),
     ("exchange_", "exchange"),
+    ("ops_", "ops"),
+    ("reporting_", "reports"),
+    ("statistics", "statistics"),
 )
 
 
@@ -52,6 +55,15 @@ def _office_nav(roles: frozenset[str]) -> dict[str, bool]:
     }
 
 
+# Role values behind the operations-center and periodic-report links (egov.web.views_reporting*).
+_OPS_ROLES = frozenset({"ops_analyst", "approver"})
+_REPORT_ROLES = frozenset({"ops_analyst", "approver", "agency_admin"})
+
+
+def _reporting_nav(roles: frozenset[str]) -> dict[str, bool]:
+    return {"ops": bool(roles & _OPS_ROLES), "reports": bool(roles & _REPORT_ROLES)}
+
+
 def platform(request: HttpRequest) -> dict[str, Any]:
     match = getattr(request, "resolver_match", None)
     url_name = match.url_name if match is not None and match.namespace == "web" else None
@@ -64,6 +76,8 @@ def platform(request: HttpRequest) -> dict[str, Any]:
         "nav_roles": SimpleLazyObject(lambda: request_roles(request)),
         # Which dossier back-office links the official gets (from the same role read).
         "nav_office": SimpleLazyObject(lambda: _office_nav(request_roles(request))),
+        # Which operations-center / periodic-report links the official gets.
+        "nav_reporting": SimpleLazyObject(lambda: _reporting_nav(request_roles(request))),
         # Unread notifications of the logged-in person: one COUNT query, only when the navigation
         # shows it (logged-in users), shared with the notifications page.
         "nav_unread": SimpleLazyObject(lambda: request_unread_count(request)),

@@ -121,6 +121,7 @@ def record(
             "from_status": from_status,
             "to_status": dossier.status,
             "timeliness": dossier.timeliness,
+            "received_at": dossier.received_at.isoformat() if dossier.received_at else "",
             "occurred_at": now.isoformat(),
         },
         actor=actor,

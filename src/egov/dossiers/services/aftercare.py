@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_record
 from egov.calendar import selectors as calendar
-from egov.core import clock
+from egov.core import clock, events
 from egov.core.actor import Actor
 from egov.core.errors import Conflict, ValidationFailed
 from egov.dossiers.models import Dossier, Rating, Reminder
@@ -51,7 +51,7 @@ def dossier_rate(
             scores["time"] = time
         try:
             with transaction.atomic():
-                Rating.objects.create(
+                rating = Rating.objects.create(
                     dossier=dossier,
                     scores=scores,
                     comment=comment.strip()[:2000],
@@ -67,6 +67,18 @@ def dossier_rate(
             subject_type="dossier",
             subject_id=str(dossier.code),
             diff={"scores": scores},
+        )
+        events.emit(
+            name="dossier.rated",
+            payload={
+                "code": str(dossier.code),
+                "dossier": str(dossier.public_id),
+                "agency_code": dossier.agency_code,
+                "procedure_code": dossier.procedure_code,
+                "scores": scores,
+                "rated_at": rating.rated_at.isoformat(),
+            },
+            actor=actor,
         )
 
 

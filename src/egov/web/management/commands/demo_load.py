@@ -38,6 +38,10 @@ class Command(BaseCommand):
         call_command("dossiers_demo", verbosity=verbosity)
         # A consumer agency with a grant, a request waiting for an answer, exchanges in the log.
         call_command("exchange_demo", verbosity=verbosity)
+        # Operations center: rollups recomputed from the dossiers (the events keep them current
+        # afterwards), the demo report regime and its submissions; idempotent.
+        call_command("reporting_rebuild", verbosity=verbosity)
+        call_command("reporting_demo", verbosity=verbosity)
         if verbosity:
             self._print_accounts(accounts)
 

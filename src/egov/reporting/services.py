@@ -1,0 +1,170 @@
+"""Writes of the reporting module: rollups (from events, or rebuilt from the sources) and
+report submissions. Regime definitions: ``regimes.py``."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import structlog
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from egov.audit.services import audit_record
+from egov.core import clock, events
+from egov.core.actor import Actor
+from egov.reporting import metrics, sources
+from egov.reporting.models import MonthlyFact, ProcessedEvent
+from egov.reporting.periods import report_month
+from egov.reporting.regimes import regimes_load
+from egov.reporting.selectors import facts_cache_clear
+from egov.reporting.submissions import csv_values, may_submit, regime_for_update, report_submit
+
+__all__ = [
+    "RebuildResult",
+    "event_apply",
+    "regimes_load",
+    "report_csv_values",
+    "report_may_submit",
+    "report_submit",
+    "rollups_rebuild",
+]
+
+
+def report_may_submit(*, actor: Actor, agency_code: str) -> bool:
+    """Whether ``actor`` may submit reports for ``agency_code`` (its leaders or administrators,
+    or its own system client); ``report_submit`` checks it again."""
+    return may_submit(actor, agency_code)
+
+
+def report_csv_values(*, regime_code: str, content: bytes) -> dict[str, object]:
+    """The values of an uploaded CSV report, or ``ValidationFailed`` naming each bad cell
+    (``row N, column``); reads only, the caller then submits them with ``report_submit``."""
+    return csv_values(regime_for_update(regime_code), content)
+
+
+log = structlog.get_logger(__name__)
+
+
+def _add(agency_code: str, month: dt.date, deltas: Mapping[str, int]) -> None:
+    for metric, value in deltas.items():
+        if not value:
+            continue
+        key = {"agency_code": agency_code, "month": month, "metric": metric}
+        if MonthlyFact.objects.filter(**key).update(value=F("value") + value):
+            continue
+        try:
+            with transaction.atomic():
+                MonthlyFact.objects.create(**key, value=value)
+        except IntegrityError:  # created by a concurrent event a moment ago
+            MonthlyFact.objects.filter(**key).update(value=F("value") + value)
+
+
+def event_apply(
+    *, event_id: int, name: str, agency_code: str, at: dt.datetime, deltas: Mapping[str, int]
+) -> bool:
+    """Add one event's counters to its agency's month, once per event id (a re-dispatch of the
+    same event changes nothing). Returns whether it was applied."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                ProcessedEvent.objects.create(
+                    event_id=event_id, name=name[:60], processed_at=clock.now()
+                )
+        except IntegrityError:
+            return False
+        if agency_code and deltas:
+            _add(agency_code, report_month(clock.local_date(at)), deltas)
+    return True
+
+
+@dataclass(frozen=True)
+class RebuildResult:
+    transitions: int
+    ratings: int
+    payments: int
+    rows: int
+
+
+def _collect() -> tuple[dict[tuple[str, dt.date, str], int], RebuildResult]:
+    totals: dict[tuple[str, dt.date, str], int] = defaultdict(int)
+
+    def add(agency: str, at: dt.datetime | None, deltas: Mapping[str, int]) -> None:
+        if not agency or at is None:
+            return
+        month = report_month(clock.local_date(at))
+        for metric, value in deltas.items():
+            totals[(agency, month, metric)] += value
+
+    counts = [0, 0, 0]
+    for fact in sources.transition_facts():
+        counts[0] += 1
+        add(
+            fact.agency_code,
+            fact.occurred_at,
+            metrics.transition_deltas(
+                action=fact.action,
+                channel=fact.channel,
+                timeliness=fact.timeliness,
+                received_at=fact.received_at,
+                occurred_at=fact.occurred_at,
+            ),
+        )
+    for rating in sources.rating_facts():
+        counts[1] += 1
+        add(rating.agency_code, rating.rated_at, metrics.rating_deltas(scores=rating.scores))
+    for payment in sources.payment_facts():
+        counts[2] += 1
+        paid_at = sources.as_datetime(payment.paid_at)
+        add(payment.agency_code, paid_at, metrics.payment_deltas(amount=payment.amount))
+        if payment.refunded_amount:
+            add(
+                payment.agency_code,
+                sources.as_datetime(payment.refunded_at),
+                metrics.refund_deltas(amount=payment.refunded_amount),
+            )
+    rows = {key: value for key, value in totals.items() if value}
+    return rows, RebuildResult(counts[0], counts[1], counts[2], len(rows))
+
+
+def rollups_rebuild(*, actor: Actor) -> RebuildResult:
+    """Recompute every rollup from the source modules (dossier steps, ratings, payments) in one
+    transaction; when they already hold exactly that, nothing is written (idempotent). Events
+    still waiting for dispatch are dispatched first, so none is counted twice; events already
+    counted stay recorded, so a late re-dispatch changes nothing."""
+    events.dispatch_pending()
+    with transaction.atomic():
+        rows, result = _collect()
+        current = {
+            (agency, month, metric): value
+            for agency, month, metric, value in MonthlyFact.objects.select_for_update()
+            .values_list("agency_code", "month", "metric", "value")
+            .iterator(chunk_size=5000)
+        }
+        if current == rows:
+            return result  # nothing to change: no write, no audit record
+        MonthlyFact.objects.all().delete()
+        MonthlyFact.objects.bulk_create(
+            [
+                MonthlyFact(agency_code=agency, month=month, metric=metric, value=value)
+                for (agency, month, metric), value in sorted(rows.items())
+            ],
+            batch_size=2000,
+        )
+        audit_record(
+            actor=actor,
+            action="reporting.rollups_rebuilt",
+            subject_type="rollups",
+            subject_id="monthly",
+            diff={
+                "transitions": result.transitions,
+                "ratings": result.ratings,
+                "payments": result.payments,
+                "rows": result.rows,
+            },
+        )
+    transaction.on_commit(facts_cache_clear)
+    log.info("reporting_rollups_rebuilt", rows=result.rows, transitions=result.transitions)
+    return result
