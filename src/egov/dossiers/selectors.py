@@ -57,6 +57,7 @@ _ACTION_LABELS = {t.name: t.label for t in TRANSITIONS}
 _EXTRA_LABELS = {
     "consultation_answered": _("Opinion given"),
     "transfer_answered": _("Part done by another agency"),
+    "payment_received": _("Fee paid online"),
 }
 
 
@@ -497,3 +498,11 @@ def dossier_counts_by_status(*, agency_code: str = "") -> dict[int, int]:
     if agency_code:
         rows = rows.filter(agency_code=agency_code)
     return {r["status"]: r["n"] for r in rows.values("status").annotate(n=Count("id"))}
+
+
+def dossier_payment_due(*, actor: Actor, dossier_id: str) -> Any:
+    """What the applicant may pay online now on their dossier: ``PaymentDue(obligation,
+    amount)`` or ``None`` (see ``egov.dossiers.services.payments``)."""
+    from egov.dossiers.services.payments import dossier_payment_due as due
+
+    return due(actor=actor, dossier_id=dossier_id)

@@ -1,4 +1,4 @@
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 
 from egov.web import (
     views,
@@ -19,7 +19,7 @@ from egov.web import views_population as population
 
 app_name = "web"
 
-urlpatterns = [
+urlpatterns: list[URLPattern | URLResolver] = [
     path("", views.home, name="home"),
     path("units/", views.province_list, name="province_list"),
     path("units/resolve/", views.unit_resolve, name="unit_resolve"),

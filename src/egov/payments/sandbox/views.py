@@ -42,7 +42,7 @@ def pay_page(request: HttpRequest) -> HttpResponse:
     pays or cancels; the bank calls the merchant's IPN, then sends the payer back."""
     if request.method == "POST":
         return _decide(request)
-    params = dict(request.GET.items())
+    params: dict[str, str] = {k: str(v) for k, v in request.GET.items()}
     merchant, problem = bank.request_check(params)
     with translation.override(_language(str(params.get("vnp_Locale") or ""))):
         if merchant is None or problem:
