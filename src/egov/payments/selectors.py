@@ -319,3 +319,38 @@ def wallet_used_this_month(*, wallet_key: str) -> int:
         ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
+
+
+def gateways_offered() -> list[tuple[str, str]]:
+    """``(name, label)`` of the gateways offered to payers, in order."""
+    from egov.payments import registry
+
+    return [(g.name, str(g.label)) for g in registry.offered_gateways()]
+
+
+def gateway_choices() -> list[tuple[str, str]]:
+    """``(name, label)`` of every registered gateway (filters, reconciliation)."""
+    from egov.payments import registry
+
+    return [(n, str(registry.gateway_get(n).label)) for n in registry.gateway_names()]
+
+
+def gateway_known(name: str) -> bool:
+    from egov.payments import registry
+
+    return name in registry.gateway_names()
+
+
+def response_message(code: str) -> str:
+    """The payer-facing meaning of a gateway response code (``vnp_ResponseCode``)."""
+    from egov.payments.vnpay import RESPONSE_CODES
+
+    return str(RESPONSE_CODES.get(code, RESPONSE_CODES["99"]))
+
+
+def order_status_choices() -> list[tuple[str, str]]:
+    return [(s.value, str(s.label)) for s in OrderStatus]
+
+
+def order_status_label(status: str) -> str:
+    return str(OrderStatus(status).label)

@@ -27,6 +27,10 @@ _SECTIONS = (
     ("office_counter", "office_counter"),
     ("office_tasks", "office_tasks"),
     ("office_", "office"),
+    ("payments_finance", "finance"),
+    ("payments_reconciliation", "finance"),
+    ("payments_settlement", "finance"),
+    ("payments_", "my_payments"),
 )
 
 

@@ -27,10 +27,8 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 from egov.core.errors import Conflict, DomainError, NotFound
 from egov.documents import selectors as documents
 from egov.dossiers import services as dossiers
-from egov.payments import registry
 from egov.payments import selectors as payments
 from egov.payments import services as payment_services
-from egov.payments.vnpay import RESPONSE_CODES
 from egov.web.forms import PortalForm
 from egov.web.permissions import citizen_required, request_actor
 
@@ -55,7 +53,7 @@ class PayForm(PortalForm):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         field = self.fields["gateway"]
         assert isinstance(field, forms.ChoiceField)
-        field.choices = [(g.name, str(g.label)) for g in registry.offered_gateways()]
+        field.choices = payments.gateways_offered()
         field.initial = field.choices[0][0] if field.choices else None
 
 
@@ -115,7 +113,7 @@ def dossier_pay(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
 def ipn(request: HttpRequest, gateway: str) -> HttpResponse:
     """The gateway's server-to-server notification (GET with the signed query). Public: it is
     authenticated by its signature. Replies ``{RspCode, Message}`` as the protocol expects."""
-    if gateway not in registry.gateway_names():
+    if not payments.gateway_known(gateway):
         return JsonResponse({"RspCode": "99", "Message": "Unknown error"}, status=404)
     params = {k: str(v) for k, v in request.GET.items()}
     return JsonResponse(payment_services.ipn_process(gateway=gateway, params=params))
@@ -145,7 +143,7 @@ def payment_return(request: HttpRequest, gateway: str) -> HttpResponse:
     context = {
         "order": order,
         "result": result,
-        "message": RESPONSE_CODES.get(result.response_code, RESPONSE_CODES["99"]),
+        "message": payments.response_message(result.response_code),
         "dossier_url": _dossier_page(order.dossier_id) if order.dossier_id else "",
         "crumbs": _crumbs(_("Payment result")),
     }
@@ -206,17 +204,15 @@ def my_payment_check(request: HttpRequest, order_id: uuid.UUID) -> HttpResponse:
         )
     except NotFound:
         raise
-    except (DomainError, registry.GatewayUnavailable, registry.SignatureInvalid):
-        messages.error(request, _("The gateway could not be reached. Try again in a moment."))
+    except DomainError as exc:
+        messages.error(request, exc.render_message())
         return HttpResponseRedirect(here)
     messages.info(request, _("Checked with the gateway: %(status)s.") % {"status": _status(status)})
     return HttpResponseRedirect(here)
 
 
 def _status(status: str) -> str:
-    from egov.payments.workflow import OrderStatus
-
-    return str(OrderStatus(status).label)
+    return payments.order_status_label(status)
 
 
 @require_safe

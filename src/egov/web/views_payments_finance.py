@@ -22,11 +22,9 @@ from django.views.decorators.http import require_http_methods, require_safe
 from egov.core import clock
 from egov.core.errors import DomainError, NotFound, PermissionDenied, ValidationFailed
 from egov.identity.facade import Role
-from egov.payments import registry
 from egov.payments import selectors as payments
 from egov.payments import services as payment_services
 from egov.payments.facade import OrderInfo
-from egov.payments.workflow import OrderStatus
 from egov.web.forms import PortalForm
 from egov.web.permissions import request_actor, request_role_grants, role_required
 from egov.web.views_office import agency_choices
@@ -54,7 +52,7 @@ def chosen_agency(request: HttpRequest) -> str:
 
 
 def _gateway_choices() -> list[tuple[str, str]]:
-    return [(name, str(registry.gateway_get(name).label)) for name in registry.gateway_names()]
+    return payments.gateway_choices()
 
 
 class PaymentFilterForm(PortalForm):
@@ -84,7 +82,7 @@ class PaymentFilterForm(PortalForm):
         gateway = self.fields["gateway"]
         assert isinstance(status, forms.ChoiceField)
         assert isinstance(gateway, forms.ChoiceField)
-        status.choices = [("", _("Any"))] + [(s.value, str(s.label)) for s in OrderStatus]
+        status.choices = [("", _("Any")), *payments.order_status_choices()]
         gateway.choices = [("", _("Any")), *_gateway_choices()]
 
 
@@ -203,9 +201,6 @@ def finance_order(request: HttpRequest, order_id: uuid.UUID) -> HttpResponse:
                     form.add_error(None, exc.render_message())
             else:
                 messages.error(request, exc.render_message())
-        except (registry.GatewayUnavailable, registry.SignatureInvalid):
-            messages.error(request, _("The gateway could not be reached. Try again in a moment."))
-            return HttpResponseRedirect(here)
         except DomainError as exc:
             messages.error(request, exc.render_message())
             return HttpResponseRedirect(here)

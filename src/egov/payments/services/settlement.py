@@ -12,10 +12,12 @@ from collections.abc import Mapping
 
 import structlog
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_record
 from egov.core import clock, events
 from egov.core.actor import Actor
+from egov.core.errors import Conflict
 from egov.payments import registry
 from egov.payments.facade import ReturnInfo
 from egov.payments.models import AttemptStatus, Payment, PaymentOrder
@@ -166,9 +168,15 @@ def payment_query(*, actor: Actor, order_id: str, client_ip: str = "") -> str:
     open_attempts = list(order.payments.filter(status=AttemptStatus.PENDING))
     for attempt in open_attempts:
         plugin = registry.gateway_get(attempt.gateway)
-        note = plugin.query(
-            txn_ref=attempt.txn_ref, created_at=attempt.created_at, client_ip=client_ip
-        )
+        try:
+            note = plugin.query(
+                txn_ref=attempt.txn_ref, created_at=attempt.created_at, client_ip=client_ip
+            )
+        except (GatewayUnavailable, SignatureInvalid):
+            raise Conflict(
+                _("The gateway could not be reached. Try again in a moment."),
+                code="gateway_unavailable",
+            ) from None
         if note is None:
             continue
         with transaction.atomic():
