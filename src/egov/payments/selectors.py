@@ -187,20 +187,20 @@ def orders_for_agency(*, f: OrderFilter, limit: int = 200) -> AgencyOrders:
     of all that match (two queries, plus one for duplicates)."""
     rows = _filtered(f)
     totals = rows.aggregate(
-        count=Count("id"),
-        amount=Sum("amount"),
-        paid_count=Count("id", filter=Q(status__in=[OrderStatus.PAID, OrderStatus.REFUNDED])),
-        paid_amount=Sum("amount", filter=Q(status__in=[OrderStatus.PAID, OrderStatus.REFUNDED])),
+        n=Count("id"),
+        total=Sum("amount"),
+        paid_n=Count("id", filter=Q(status__in=[OrderStatus.PAID, OrderStatus.REFUNDED])),
+        paid_total=Sum("amount", filter=Q(status__in=[OrderStatus.PAID, OrderStatus.REFUNDED])),
         refunded=Sum("refunded_amount"),
     )
     listed = [order_info(o) for o in rows.order_by("-created_at", "-id")[:limit]]
     duplicates = Payment.objects.filter(order__agency_code=f.agency_code, duplicate=True).count()
     return AgencyOrders(
         orders=listed,
-        count=totals["count"] or 0,
-        amount=totals["amount"] or 0,
-        paid_count=totals["paid_count"] or 0,
-        paid_amount=totals["paid_amount"] or 0,
+        count=totals["n"] or 0,
+        amount=totals["total"] or 0,
+        paid_count=totals["paid_n"] or 0,
+        paid_amount=totals["paid_total"] or 0,
         refunded_amount=totals["refunded"] or 0,
         duplicates=duplicates,
     )
@@ -223,8 +223,8 @@ def payment_totals(
     rows = PaymentOrder.objects.filter(paid_at__gte=start, paid_at__lt=end)
     if agency_code is not None:
         rows = rows.filter(agency_code=agency_code)
-    totals = rows.aggregate(count=Count("id"), amount=Sum("amount"))
-    return PaymentTotals(count=totals["count"] or 0, amount=totals["amount"] or 0)
+    totals = rows.aggregate(n=Count("id"), total=Sum("amount"))
+    return PaymentTotals(count=totals["n"] or 0, amount=totals["total"] or 0)
 
 
 def iter_payment_facts(*, since: dt.datetime | None = None) -> Iterator[PaymentFact]:

@@ -218,6 +218,8 @@ def payment_start(
         if _expired(order, now):
             _expire(order)
             expire = True
+        elif order.status == OrderStatus.EXPIRED:
+            expire = True
         else:
             if key:
                 _check_wallet_limit(plugin, key, order.amount, now)
