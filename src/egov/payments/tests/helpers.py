@@ -86,3 +86,43 @@ def bank_params(
 
 def ipn(params: dict[str, str], gateway: str = "vnpay") -> Any:
     return services.ipn_process(gateway=gateway, params=params)
+
+
+def finance_officer(username: str, agency: str = AGENCY) -> Actor:
+    """An official holding ``finance_officer`` in ``agency``; their actor."""
+    from django.contrib.auth import get_user_model
+
+    from egov.identity.facade import Role
+    from egov.identity.services import role_grant
+
+    account = get_user_model().objects.create_user(
+        username=username,
+        password="not-used-Pa55word",
+        kind="official",
+        agency_code=agency,
+        full_name=username,
+    )
+    role_grant(
+        actor=Actor.system("tests"), account=account, role=Role.FINANCE_OFFICER, agency_code=agency
+    )
+    return account.as_actor()  # type: ignore[attr-defined, no-any-return]
+
+
+def sandbox_transport(monkeypatch: Any) -> None:
+    """Route the adapter's query/refund API calls to the sandbox bank in-process (the HTTP
+    transport itself is exercised by the live-server tests)."""
+    from egov.payments import vnpay
+    from egov.payments.sandbox import bank
+
+    monkeypatch.setattr(vnpay, "post_json", lambda url, body, timeout: bank.api(body))
+
+
+def bank_books(request: dict[str, str], *, pay: bool = True) -> None:
+    """The sandbox bank records the request and the payer pays (or cancels) on its page, without
+    the IPN reaching the platform (a lost notification)."""
+    from egov.payments.sandbox import bank
+
+    merchant = bank.merchant_of(request)
+    assert merchant is not None
+    bank.book(merchant, request)
+    bank.decide(merchant, merchant.tmn_code, request["vnp_TxnRef"], pay=pay, bank="NCB")

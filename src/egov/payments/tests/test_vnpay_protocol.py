@@ -39,7 +39,10 @@ def test_signature_matches_an_independent_hmac_sha512_over_the_sorted_query() ->
     assert len(expected) == 128
     # Spaces as "+", reserved characters escaped, keys in ascending order.
     assert "vnp_OrderInfo=Thanh+toan+phi+le+phi+ho+so+000.00.15.H29-260302-0001" in data
-    assert "vnp_ReturnUrl=https%3A%2F%2Fportal.example.vn%2Fpayments%2Fvnpay%2Freturn%2F%3Fa%3D1%26b%3D2" in data  # noqa: E501
+    assert (
+        "vnp_ReturnUrl=https%3A%2F%2Fportal.example.vn%2Fpayments%2Fvnpay%2Freturn%2F%3Fa%3D1%26b%3D2"
+        in data
+    )
     assert data.startswith("vnp_Amount=20000000&vnp_Command=pay&vnp_CreateDate=")
 
 
