@@ -105,7 +105,7 @@ def finance_officer(username: str, agency: str = AGENCY) -> Actor:
     role_grant(
         actor=Actor.system("tests"), account=account, role=Role.FINANCE_OFFICER, agency_code=agency
     )
-    return account.as_actor()  # type: ignore[attr-defined, no-any-return]
+    return account.as_actor()
 
 
 def sandbox_transport(monkeypatch: Any) -> None:

@@ -55,8 +55,10 @@ def test_a_query_of_a_cancelled_attempt_fails_the_order(monkeypatch: Any) -> Non
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_ipn_and_query_settle_the_order_once(monkeypatch: Any) -> None:
     if connection.vendor != "postgresql":
-        print("skipped: row locks (select_for_update) need PostgreSQL; SQLite serialises writers")
-        pytest.skip("PostgreSQL only: concurrent transactions with row locks")
+        pytest.skip(
+            "PostgreSQL only: row locks (select_for_update) between concurrent transactions; "
+            "SQLite serialises writers"
+        )
     sandbox_transport(monkeypatch)
     for round_ in range(5):
         order = new_order(obligation=f"round-{round_}")
@@ -65,14 +67,22 @@ def test_concurrent_ipn_and_query_settle_the_order_once(monkeypatch: Any) -> Non
         barrier = threading.Barrier(2)
         answers: dict[str, Any] = {}
 
-        def by_ipn(request: dict[str, str] = request) -> None:
+        def by_ipn(
+            request: dict[str, str] = request,
+            barrier: threading.Barrier = barrier,
+            answers: dict[str, Any] = answers,
+        ) -> None:
             try:
                 barrier.wait()
                 answers["ipn"] = ipn(bank_params(request))["RspCode"]
             finally:
                 connection.close()
 
-        def by_query(order_id: str = order.public_id) -> None:
+        def by_query(
+            order_id: str = order.public_id,
+            barrier: threading.Barrier = barrier,
+            answers: dict[str, Any] = answers,
+        ) -> None:
             try:
                 barrier.wait()
                 answers["query"] = services.payment_query(actor=PAYER, order_id=order_id)
