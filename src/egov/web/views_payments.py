@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from egov.core.errors import Conflict, DomainError, NotFound
 from egov.documents import selectors as documents
+from egov.dossiers import selectors as dossier_selectors
 from egov.dossiers import services as dossiers
 from egov.payments import selectors as payments
 from egov.payments import services as payment_services
@@ -71,6 +72,7 @@ def dossier_pay(request: HttpRequest, dossier_id: uuid.UUID) -> HttpResponse:
     """Make (or reuse) the order for what is due on the dossier and send the payer to the
     chosen gateway."""
     actor = request_actor(request)
+    dossier_selectors.dossier_for_applicant(actor=actor, public_id=str(dossier_id))  # or 404
     here = _dossier_page(str(dossier_id))
     form = PayForm(request.POST)
     if not form.is_valid():
