@@ -29,7 +29,7 @@ class AgencyAccount(models.Model):
 class PaymentOrder(BaseModel):
     """What is owed for one obligation of a dossier (the fee due at submission, or an amount
     the agency requested later). ``obligation`` names it; at most one order holding an
-    obligation (created, pending or paid) exists at a time (database constraint)."""
+    obligation (created, pending, failed or paid) exists at a time (database constraint)."""
 
     dossier_id = models.CharField(max_length=64, blank=True, db_index=True)
     dossier_code = models.CharField(max_length=40, blank=True)
@@ -69,7 +69,14 @@ class PaymentOrder(BaseModel):
             models.UniqueConstraint(
                 fields=["dossier_id", "obligation"],
                 condition=~Q(dossier_id="")
-                & Q(status__in=[OrderStatus.CREATED, OrderStatus.PENDING, OrderStatus.PAID]),
+                & Q(
+                    status__in=[
+                        OrderStatus.CREATED,
+                        OrderStatus.PENDING,
+                        OrderStatus.FAILED,
+                        OrderStatus.PAID,
+                    ]
+                ),
                 name="payments_one_open_order_per_obligation",
             ),
         ]

@@ -36,8 +36,11 @@ class OrderStatus(models.TextChoices):
 
 # Statuses in which the order can still be paid by the applicant.
 PAYABLE = frozenset({OrderStatus.CREATED, OrderStatus.PENDING, OrderStatus.FAILED})
-# Statuses that hold the dossier's obligation (at most one such order per obligation).
-HOLDING = frozenset({OrderStatus.CREATED, OrderStatus.PENDING, OrderStatus.PAID})
+# Statuses that hold the dossier's obligation (at most one such order per obligation): a
+# failed order is retried, an expired one is replaced by a new order.
+HOLDING = frozenset(
+    {OrderStatus.CREATED, OrderStatus.PENDING, OrderStatus.FAILED, OrderStatus.PAID}
+)
 
 PAYER = "payer"
 GATEWAY = "gateway"
