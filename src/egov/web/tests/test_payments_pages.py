@@ -209,9 +209,9 @@ def test_the_finance_list_reads_a_fixed_number_of_queries(
 def test_reconciliation_upload_shows_the_differences() -> None:
     client = _finance_client("fin")
     content = (
-        "TxnRef,TransactionNo,Amount,PayDate,BankCode,ResponseCode\n"
-        "NOTOURS0001,77,90000,20260301101500,NCB,00\n"
-    ).encode()
+        b"TxnRef,TransactionNo,Amount,PayDate,BankCode,ResponseCode\n"
+        b"NOTOURS0001,77,90000,20260301101500,NCB,00\n"
+    )
     response = client.post(
         "/en/finance/reconciliation/",
         {"gateway": "vnpay", "day": "2026-03-01",
