@@ -90,7 +90,7 @@ def book(merchant: Merchant, params: Mapping[str, str]) -> SandboxTransaction:
     return txn
 
 
-def _outcome_params(merchant: Merchant, txn: SandboxTransaction) -> dict[str, str]:
+def outcome_params(merchant: Merchant, txn: SandboxTransaction) -> dict[str, str]:
     params = {
         "vnp_Amount": str(txn.amount * 100),
         "vnp_BankCode": txn.bank_code,
@@ -139,7 +139,7 @@ def decide(
 def call_ipn(ipn_url: str, merchant: Merchant, txn: SandboxTransaction) -> str:
     """Call the merchant's IPN server to server (GET with the signed query); the RspCode it
     answered, or ``unreachable``/``bad_answer``."""
-    params = _outcome_params(merchant, txn)
+    params = outcome_params(merchant, txn)
     query = vnpay.canonical_query(params) + "&vnp_SecureHash=" + params["vnp_SecureHash"]
     url = f"{ipn_url}?{query}"
     try:
@@ -156,7 +156,7 @@ def call_ipn(ipn_url: str, merchant: Merchant, txn: SandboxTransaction) -> str:
 
 
 def return_url(merchant: Merchant, txn: SandboxTransaction) -> str:
-    params = _outcome_params(merchant, txn)
+    params = outcome_params(merchant, txn)
     query = vnpay.canonical_query(params) + "&vnp_SecureHash=" + params["vnp_SecureHash"]
     sep = "&" if "?" in txn.return_url else "?"
     return f"{txn.return_url}{sep}{query}"

@@ -33,6 +33,8 @@ class Command(BaseCommand):
         accounts = identity_demo.demo_accounts_ensure(actor=actor)
         # Months of one-stop work at three agencies, every status; idempotent.
         call_command("dossiers_demo", verbosity=verbosity)
+        # A paid and a pending fee, the agency's account, a settlement file; idempotent.
+        call_command("payments_demo", verbosity=verbosity)
         if verbosity:
             self._print_accounts(accounts)
 
