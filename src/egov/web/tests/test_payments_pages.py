@@ -192,8 +192,7 @@ def test_the_finance_list_reads_a_fixed_number_of_queries(
         _order(n)
     _order(99, agency="000.00.00.G18")
     client = _finance_client(verified_login, "fin")
-    # Session, account, OTP device, role grants (once per request); the orders and their totals
-    # (two), refunds awaiting, duplicates; agency names; the idle session renewed.
+    # The same number of queries for 1 or 6 orders (session, login, roles, the page's reads).
     with django_assert_num_queries(13):
         response = client.get("/en/finance/payments/")
     html = response.content.decode()
