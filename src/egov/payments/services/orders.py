@@ -28,7 +28,7 @@ from egov.payments.models import (
     PaymentOrder,
 )
 from egov.payments.selectors import order_info
-from egov.payments.services._common import order_for_update, require_payer, transition
+from egov.payments.services._common import audit_chain, order_for_update, require_payer, transition
 from egov.payments.workflow import HOLDING, PAYABLE, OrderStatus
 
 log = structlog.get_logger(__name__)
@@ -135,6 +135,7 @@ def order_create(
                 action="payments.order_created",
                 subject_type="payment_order",
                 subject_id=str(order.public_id),
+                chain=audit_chain(order),
                 diff={"amount": amount, "dossier": dossier_code, "obligation": obligation},
             )
             return order_info(order)

@@ -17,6 +17,7 @@ from egov.payments import registry
 from egov.payments.models import AttemptStatus, Refund, RefundStatus
 from egov.payments.registry import GatewayUnavailable, SignatureInvalid
 from egov.payments.services._common import (
+    audit_chain,
     order_for_update,
     require_finance_officer,
     transition,
@@ -62,6 +63,7 @@ def refund_request(*, actor: Actor, order_id: str, amount: int, reason: str) -> 
             action="payments.refund_requested",
             subject_type="payment_order",
             subject_id=str(order.public_id),
+            chain=audit_chain(order),
             diff={"refund": str(refund.public_id), "amount": amount},
         )
         return str(refund.public_id)
@@ -96,6 +98,7 @@ def refund_decide(
                 action="payments.refund_rejected",
                 subject_type="payment_order",
                 subject_id=str(order.public_id),
+                chain=audit_chain(order),
                 diff={"refund": refund_id},
             )
             return str(refund.status)
@@ -127,6 +130,7 @@ def refund_decide(
                 action="payments.refund_failed",
                 subject_type="payment_order",
                 subject_id=str(order.public_id),
+                chain=audit_chain(order),
                 diff={"refund": refund_id, "response_code": outcome.response_code},
             )
             return str(refund.status)
@@ -150,6 +154,7 @@ def refund_decide(
                 action="payments.refund_partial",
                 subject_type="payment_order",
                 subject_id=str(order.public_id),
+                chain=audit_chain(order),
                 diff={"refund": refund_id, "amount": refund.amount},
             )
         events.emit(

@@ -23,6 +23,7 @@ from egov.payments.facade import ReturnInfo
 from egov.payments.models import AttemptStatus, Payment, PaymentOrder
 from egov.payments.registry import GatewayUnavailable, Notification, SignatureInvalid
 from egov.payments.services._common import (
+    audit_chain,
     is_finance_officer,
     not_found,
     require_payer,
@@ -75,6 +76,7 @@ def _settle(
                 action="payments.attempt_failed",
                 subject_type="payment_order",
                 subject_id=str(order.public_id),
+                chain=audit_chain(order),
                 diff={"txn_ref": attempt.txn_ref, "response_code": note.response_code},
             )
         return
@@ -89,6 +91,7 @@ def _settle(
             action="payments.duplicate_paid",
             subject_type="payment_order",
             subject_id=str(order.public_id),
+            chain=audit_chain(order),
             diff={"txn_ref": attempt.txn_ref, "amount": attempt.amount},
         )
         return
@@ -102,18 +105,23 @@ def _settle(
         order=order,
         name="settle_paid",
         details={"txn_ref": attempt.txn_ref, "via": via, "late": late, "amount": order.amount},
+        before_audit=lambda: events.emit(
+            name="payment.completed", payload=_completed_payload(order), actor=actor
+        ),
     )
-    events.emit(name="payment.completed", payload=_completed_payload(order), actor=actor)
 
 
 def _locked(txn_ref: str) -> tuple[PaymentOrder, Payment] | None:
-    """The attempt and its order, locked: order first, then attempt (one order everywhere)."""
-    order_pk = Payment.objects.filter(txn_ref=txn_ref).values_list("order_id", flat=True).first()
-    if order_pk is None:
+    """The attempt and its order, both locked by one statement (``FOR UPDATE`` of both rows)."""
+    attempt = (
+        Payment.objects.select_for_update(of=("self", "order"))
+        .select_related("order")
+        .filter(txn_ref=txn_ref)
+        .first()
+    )
+    if attempt is None:
         return None
-    order = PaymentOrder.objects.select_for_update().get(pk=order_pk)
-    attempt = Payment.objects.select_for_update().get(txn_ref=txn_ref)
-    return order, attempt
+    return attempt.order, attempt
 
 
 def ipn_process(*, gateway: str, params: Mapping[str, str]) -> dict[str, str]:
