@@ -96,7 +96,7 @@ def _settle(
         )
         return
     attempt.save()
-    late = order.status == OrderStatus.EXPIRED
+    late = order.status == OrderStatus.EXPIRED or order.expires_at <= now
     order.paid_at = now
     order.paid_late = late
     order.gateway = attempt.gateway
