@@ -50,6 +50,13 @@ def agency_account_set(
     if not (agency_code and bank_code and account_number and account_name):
         raise ValidationFailed(_("Give the bank, the account number and the account name."))
     with transaction.atomic():
+        current = AgencyAccount.objects.select_for_update().filter(agency_code=agency_code).first()
+        wanted = (bank_code, account_number, account_name)
+        if (
+            current is not None
+            and (current.bank_code, current.account_number, current.account_name) == wanted
+        ):
+            return  # unchanged: nothing written, nothing audited
         AgencyAccount.objects.update_or_create(
             agency_code=agency_code,
             defaults={

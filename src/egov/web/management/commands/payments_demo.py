@@ -36,6 +36,10 @@ class Command(BaseCommand):
             actor=actor, agency_code=JUSTICE_HCM, bank_code=DEMO_ACCOUNT[0],
             account_number=DEMO_ACCOUNT[1], account_name=DEMO_ACCOUNT[2],
         )  # fmt: skip
+        if not settings.EGOV_VNPAY_HASH_SECRET:
+            if options["verbosity"]:
+                self.stdout.write("Demo payments skipped: EGOV_VNPAY_HASH_SECRET is empty.")
+            return
         paid = pending = 0
         citizens = self._citizens()
         if any(payments.orders_for_payer(payer_id=c.id, limit=1) for c in citizens):
