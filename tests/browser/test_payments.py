@@ -121,6 +121,10 @@ def test_citizen_pays_through_the_sandbox_bank_and_downloads_the_receipt(
     page.goto(f"{prefix}/my-payments/")
     assert page.locator("#my-payments [data-order-status=paid]").count() == 1
     assert_accessible(page)
+    page.locator(f"#my-payments a[href$='/my-payments/{order.public_id}/']").click()
+    page.wait_for_selector("#order-attempts")
+    assert page.locator("#order-attempts [data-attempt-status=paid]").count() == 1
+    assert_accessible(page)
 
 
 def test_citizen_cancels_at_the_bank_and_pays_on_a_second_try(
@@ -178,4 +182,16 @@ def test_finance_officer_pages(
     page.goto(f"{prefix}/finance/reconciliation/")
     page.locator("#settlement-form button[type=submit]").click()
     page.wait_for_selector(".error-message")
+    assert_accessible(page)
+    csv = (
+        "TxnRef,TransactionNo,Amount,PayDate,BankCode,ResponseCode\n"
+        "NOTOURS0001,77,90000,20260301101500,NCB,00\n"
+    ).encode()
+    page.fill("#id_day", "2026-03-01")
+    page.set_input_files(
+        "#id_file", {"name": "settlement.csv", "mimeType": "text/csv", "buffer": csv}
+    )
+    page.locator("#settlement-form button[type=submit]").click()
+    page.wait_for_selector("#mismatches")
+    assert page.locator("#mismatches [data-mismatch=missing_platform]").count() == 1
     assert_accessible(page)
