@@ -35,7 +35,7 @@ WORKERS = int(os.environ.get("BENCH_IPN_WORKERS", "4"))
 ORDERS = int(os.environ.get("BENCH_IPN_ORDERS", "16000"))
 WARMUP = 5
 TMN = "BENCHTMN"
-SECRET = "bench-ipn-secret"  # a benchmark merchant: never a real one
+SECRET = "bench-ipn-secret"  # noqa: S105 - a benchmark merchant: never a real one
 DESCRIPTION = "bench-ipn"
 
 

@@ -184,9 +184,9 @@ def test_finance_officer_pages(
     page.wait_for_selector(".error-message")
     assert_accessible(page)
     csv = (
-        "TxnRef,TransactionNo,Amount,PayDate,BankCode,ResponseCode\n"
-        "NOTOURS0001,77,90000,20260301101500,NCB,00\n"
-    ).encode()
+        b"TxnRef,TransactionNo,Amount,PayDate,BankCode,ResponseCode\n"
+        b"NOTOURS0001,77,90000,20260301101500,NCB,00\n"
+    )
     page.fill("#id_day", "2026-03-01")
     page.set_input_files(
         "#id_file", {"name": "settlement.csv", "mimeType": "text/csv", "buffer": csv}
