@@ -48,6 +48,12 @@ def _completed_payload(order: PaymentOrder) -> dict[str, object]:
     }
 
 
+_ATTEMPT_FIELDS = (
+    "status", "settled_at", "settled_by", "response_code", "gateway_txn_no", "bank_code",
+    "pay_date", "duplicate",
+)  # fmt: skip
+
+
 def _settle(
     *, actor: Actor, order: PaymentOrder, attempt: Payment, note: Notification, via: str
 ) -> None:
@@ -61,7 +67,7 @@ def _settle(
     attempt.pay_date = note.pay_date
     if not note.success:
         attempt.status = AttemptStatus.FAILED
-        attempt.save()
+        attempt.save(update_fields=_ATTEMPT_FIELDS)
         others_open = order.payments.filter(status=AttemptStatus.PENDING).exclude(pk=attempt.pk)
         if order.status == OrderStatus.PENDING and not others_open.exists():
             transition(
@@ -85,7 +91,7 @@ def _settle(
         # Money taken twice for one order (two tabs, two attempts): recorded and shown to the
         # finance officers for a refund; the order and the dossier stay paid once.
         attempt.duplicate = True
-        attempt.save()
+        attempt.save(update_fields=_ATTEMPT_FIELDS)
         audit_record(
             actor=actor,
             action="payments.duplicate_paid",
@@ -95,7 +101,7 @@ def _settle(
             diff={"txn_ref": attempt.txn_ref, "amount": attempt.amount},
         )
         return
-    attempt.save()
+    attempt.save(update_fields=_ATTEMPT_FIELDS)
     late = order.status == OrderStatus.EXPIRED or order.expires_at <= now
     order.paid_at = now
     order.paid_late = late
