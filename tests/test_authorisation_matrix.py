@@ -78,6 +78,9 @@ PUBLIC = {
     "web:identity_register", "web:identity_register_verify", "web:identity_demo_outbox",
     "web:documents_verify_lookup", "web:documents_verify",
     "web:statistics",
+    # payments: the gateway's server-to-server notification (authenticated by its signature) and
+    # the sandbox bank (404 unless EGOV_PAYMENTS_SANDBOX is on)
+    "web:payments_ipn", "sandbox:pay", "sandbox:api", "sandbox:settlement",
 }  # fmt: skip
 # OAuth2 / OpenID Connect protocol endpoints: client authentication and tokens, tested in
 # src/egov/identity/tests/test_oidc.py (authorize requires a login; token needs the client).
@@ -175,6 +178,18 @@ def _report_regimes() -> str:
 
     regimes_load(actor=Actor.system("tests"))
     return "BC-DVC-THANG"
+
+
+def _justice_order(owner: Any) -> str:
+    """A payment order of the Department of Justice paid by the citizen owner."""
+    from egov.payments import services as payments
+    from egov.payments.facade import FeeLine
+
+    return payments.order_create(
+        actor=Actor.system("tests"), dossier_id="", dossier_code="", obligation="matrix",
+        agency_code=JUSTICE, agency_name="Sở Tư pháp", procedure_code="0.000001",
+        description="Lệ phí", lines=[FeeLine("fixed", "Lệ phí", 200_000)], payer_id=str(owner),
+    ).public_id  # fmt: skip
 
 
 def _justice_dossier(*, attachment: bool = False) -> str:
@@ -411,6 +426,33 @@ MATRIX: list[Row] = [
         method="post", data={"agency_code": JUSTICE}, role=Role.APPROVER, ok=400,
         scope="reporting.submit",
         expect={"citizen_owner": 403, "official_with_role": 400, "system_with_scope": 400}),
+    # payments: the applicant's pay button, result page, payments and receipts (another
+    # citizen's order or dossier reads as not found); the agency's finance officers (their own
+    # agency only: another agency's order is not found)
+    Row("web:dossier_pay", lambda c: f"/en/dossiers/{RANDOM_UUID}/pay/", method="post",
+        data={"gateway": "vnpay"}, ok=404),
+    Row("web:payments_return", lambda c: "/en/payments/vnpay/return/?vnp_TxnRef=X", ok=400),
+    Row("web:payments_mine", lambda c: "/en/my-payments/"),
+    Row("web:payments_order", lambda c: f"/en/my-payments/{_justice_order(c['owner'])}/",
+        ok=404, expect={"citizen_owner": 200}),
+    Row("web:payments_check", lambda c: f"/en/my-payments/{RANDOM_UUID}/check/",
+        method="post", ok=404),
+    Row("web:payments_receipt", lambda c: f"/en/my-payments/{RANDOM_UUID}/receipt/", ok=404),
+    Row("web:payments_finance", lambda c: "/en/finance/payments/", role=Role.FINANCE_OFFICER),
+    Row("web:payments_finance", lambda c: f"/en/finance/payments/?agency={JUSTICE}",
+        role=Role.FINANCE_OFFICER, expect={"official_other_agency": 403}),
+    Row("web:payments_finance_order",
+        lambda c: f"/en/finance/payments/{_justice_order(c['owner'])}/",
+        role=Role.FINANCE_OFFICER, expect={"official_other_agency": 404}),
+    Row("web:payments_finance_receipt",
+        lambda c: f"/en/finance/payments/{_justice_order(c['owner'])}/receipt/",
+        role=Role.FINANCE_OFFICER, ok=400, expect={"official_other_agency": 404}),
+    Row("web:payments_reconciliation", lambda c: "/en/finance/reconciliation/",
+        role=Role.FINANCE_OFFICER),
+    Row("web:payments_reconciliation", lambda c: f"/en/finance/reconciliation/?agency={JUSTICE}",
+        role=Role.FINANCE_OFFICER, expect={"official_other_agency": 403}),
+    Row("web:payments_settlement", lambda c: f"/en/finance/reconciliation/{RANDOM_UUID}/",
+        role=Role.FINANCE_OFFICER, ok=404),
 ]  # fmt: skip
 
 

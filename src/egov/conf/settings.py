@@ -602,3 +602,95 @@ EGOV_EXCHANGE_REMOTE_SECRETS = json.loads(
         "members' platforms (never commit it).",
     )
 )
+
+# --- Payments -----------------------------------------------------------------------------------
+EGOV_PAYMENTS_SANDBOX = env.bool(
+    "EGOV_PAYMENTS_SANDBOX",
+    DEMO,
+    "Serve the built-in sandbox bank under `/sandbox/vnpay/` (speaks the VNPay protocol from the "
+    "bank's side, calls the platform's IPN over HTTP). Default: on in demo mode; never on in "
+    "production.",
+)
+EGOV_PAYMENTS_GATEWAYS = env.list(
+    "EGOV_PAYMENTS_GATEWAYS",
+    ["vnpay", "mobile_money"],
+    "Gateway plugins offered to payers, in order (`vnpay`, `mobile_money`); a name without a "
+    "plugin fails `manage.py check`.",
+)
+EGOV_PAYMENTS_ORDER_HOURS = env.int(
+    "EGOV_PAYMENTS_ORDER_HOURS",
+    72,
+    "Hours a payment order stays payable after it is created; then it expires and a new order "
+    "is made when the applicant pays.",
+)
+EGOV_PAYMENTS_ATTEMPT_MINUTES = env.int(
+    "EGOV_PAYMENTS_ATTEMPT_MINUTES",
+    15,
+    "Minutes the payer has on the gateway's page (`vnp_ExpireDate`).",
+)
+EGOV_PAYMENTS_DEFAULT_ACCOUNT = env.str(
+    "EGOV_PAYMENTS_DEFAULT_ACCOUNT",
+    "KBNN|3511.0.1234567|Kho bac Nha nuoc (tai khoan thu NSNN, demo)",
+    "Beneficiary account for agencies without their own (`bank code|account number|account "
+    "name`); agencies' accounts are set in the admin (`payments.AgencyAccount`).",
+)
+EGOV_PAYMENTS_HTTP_TIMEOUT_SECONDS = env.int(
+    "EGOV_PAYMENTS_HTTP_TIMEOUT_SECONDS",
+    10,
+    "Seconds to wait for a gateway's query/refund API, and for the platform's IPN when the "
+    "sandbox calls it.",
+)
+_SANDBOX_SECRET_DEFAULT = "egov-sandbox-secret-not-for-production" if DEMO else ""
+EGOV_VNPAY_TMN_CODE = env.str(
+    "EGOV_VNPAY_TMN_CODE", "EGOVDEMO", "Merchant (terminal) code given by VNPay (`vnp_TmnCode`)."
+)
+EGOV_VNPAY_HASH_SECRET = env.str(
+    "EGOV_VNPAY_HASH_SECRET",
+    _SANDBOX_SECRET_DEFAULT,
+    "Secret key for `vnp_SecureHash` (HMAC-SHA512) given by VNPay. Never logged. Demo mode has a "
+    "sandbox-only default; production must set it.",
+)
+EGOV_VNPAY_PAY_URL = env.str(
+    "EGOV_VNPAY_PAY_URL",
+    "/sandbox/vnpay/paymentv2/vpcpay.html",
+    "Payment page of the gateway (VNPay's sandbox: "
+    "`https://sandbox.vnpayment.vn/paymentv2/vpcpay.html`). Default: the built-in sandbox.",
+)
+EGOV_VNPAY_API_URL = env.str(
+    "EGOV_VNPAY_API_URL",
+    "",
+    "Query and refund API of the gateway (`.../merchant_webapi/api/transaction`). Empty: the "
+    "built-in sandbox on `EGOV_PUBLIC_URL`.",
+)
+EGOV_MOBILE_MONEY_TMN_CODE = env.str(
+    "EGOV_MOBILE_MONEY_TMN_CODE", "EGOVMOMO", "Merchant code at the mobile money provider."
+)
+EGOV_MOBILE_MONEY_HASH_SECRET = env.str(
+    "EGOV_MOBILE_MONEY_HASH_SECRET",
+    _SANDBOX_SECRET_DEFAULT,
+    "Secret key shared with the mobile money provider (same signature scheme). Never logged.",
+)
+EGOV_MOBILE_MONEY_PAY_URL = env.str(
+    "EGOV_MOBILE_MONEY_PAY_URL",
+    "/sandbox/vnpay/paymentv2/vpcpay.html",
+    "Payment page of the mobile money provider. Default: the built-in sandbox.",
+)
+EGOV_MOBILE_MONEY_API_URL = env.str(
+    "EGOV_MOBILE_MONEY_API_URL",
+    "",
+    "Query and refund API of the mobile money provider. Empty: the built-in sandbox.",
+)
+EGOV_MOBILE_MONEY_MONTHLY_LIMIT_VND = env.int(
+    "EGOV_MOBILE_MONEY_MONTHLY_LIMIT_VND",
+    10_000_000,
+    "Most a mobile money account may pay through the platform in a calendar month (VND). "
+    "Default: the pilot limit of Decision 316/QD-TTg (2021); Decree 368/2025/ND-CP raised it to "
+    "VND 100 million/month plus up to 100 million for essential payments, set that here once "
+    "providers apply it.",
+)
+EGOV_PAYMENTS_WALLET_KEY = env.str(
+    "EGOV_PAYMENTS_WALLET_KEY",
+    "",
+    "Key for the keyed hash that stands for a mobile money account number (the limit is "
+    "counted per hash; the number is never stored). Empty: derived from SECRET_KEY.",
+)

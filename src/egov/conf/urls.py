@@ -41,5 +41,7 @@ urlpatterns = [
         RedirectView.as_view(pattern_name="web:identity_login", query_string=True),
     ),
     path("admin/", admin.site.urls),
+    # The sandbox bank (VNPay protocol, bank side): 404 unless EGOV_PAYMENTS_SANDBOX is on.
+    path("sandbox/vnpay/", include("egov.payments.sandbox.urls")),
 ]
 urlpatterns += i18n_patterns(path("", include("egov.web.urls")), prefix_default_language=False)

@@ -8,5 +8,6 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         from egov.dossiers import notices
+        from egov.dossiers.services import payments  # noqa: F401 - payment.completed subscriber
 
         notices.register()

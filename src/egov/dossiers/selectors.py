@@ -61,6 +61,7 @@ _ACTION_LABELS = {t.name: t.label for t in TRANSITIONS}
 _EXTRA_LABELS = {
     "consultation_answered": _("Opinion given"),
     "transfer_answered": _("Part done by another agency"),
+    "payment_received": _("Fee paid online"),
 }
 
 
@@ -600,3 +601,11 @@ def dossiers_overdue(
         )
         for d in rows
     ]
+
+
+def dossier_payment_due(*, actor: Actor, dossier_id: str) -> Any:
+    """What the applicant may pay online now on their dossier: ``PaymentDue(obligation,
+    amount)`` or ``None`` (see ``egov.dossiers.services.payments``)."""
+    from egov.dossiers.services.payments import dossier_payment_due as due
+
+    return due(actor=actor, dossier_id=dossier_id)

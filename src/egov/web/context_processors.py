@@ -33,6 +33,10 @@ _SECTIONS = (
     ("ops_", "ops"),
     ("reporting_", "reports"),
     ("statistics", "statistics"),
+    ("payments_finance", "finance"),
+    ("payments_reconciliation", "finance"),
+    ("payments_settlement", "finance"),
+    ("payments_", "my_payments"),
 )
 
 

@@ -212,7 +212,26 @@ def render_detail(
         "error_links": links,
         "crumbs": dossier_crumbs((info.code or _("Draft"), "")),
     }
+    context |= payment_context(actor, info)
     return render(request, "web/dossiers/detail.html", context, status=status)
+
+
+def payment_context(actor: Actor, info: DossierInfo) -> dict[str, Any]:
+    """The dossier's fees paid or to pay online (``web/payments/_dossier_payment.html``); no
+    query for a dossier without a fee."""
+    if not info.fee_due_vnd:
+        return {"payment_section": False}
+    from egov.payments import selectors as payments
+    from egov.web.views_payments import PayForm
+
+    orders = payments.orders_for_dossier(dossier_id=info.public_id)
+    due = selectors.dossier_payment_due(actor=actor, dossier_id=info.public_id)
+    return {
+        "payment_section": bool(orders or due),
+        "payment_orders": orders,
+        "payment_due": due,
+        "pay_form": PayForm() if due else None,
+    }
 
 
 def answer_rows(info: DossierInfo) -> list[tuple[str, Any, dict[str, Any] | None]]:

@@ -37,6 +37,7 @@ from egov.dossiers.facade import QUEUE_LABELS, Channel, DossierInfo, EventInfo, 
 from egov.dossiers.selectors import ActionInfo
 from egov.identity import selectors as identity
 from egov.identity.facade import Role
+from egov.payments import selectors as payments
 from egov.web.forms_office import ActionForm, InboxFilterForm
 from egov.web.permissions import request_actor, request_role_grants, role_required
 
@@ -298,7 +299,11 @@ def render_workspace(
         "problem": problem,
         "crumbs": crumbs(inbox_crumb(), (info.code, "")),
     }
-    return render(request, "web/office/workspace.html", context, status=status)
+    # The dossier's online payments (egov.payments), read only when it has a fee.
+    orders = payments.orders_for_dossier(dossier_id=info.public_id) if info.fee_due_vnd else []
+    return render(
+        request, "web/office/workspace.html", {**context, "payment_orders": orders}, status=status
+    )
 
 
 def _apply_error(form: ActionForm, exc: DomainError) -> None:

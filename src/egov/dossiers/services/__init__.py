@@ -2,6 +2,7 @@
 record; see the module README for the list."""
 
 from egov.dossiers.services.aftercare import deadline_warnings_send, dossier_rate
+from egov.dossiers.services.payments import dossier_payment_order, payment_receipt_issue
 from egov.dossiers.services.processing import apply_transition, dossier_act, task_answer
 from egov.dossiers.services.submission import (
     Upload,
@@ -24,6 +25,7 @@ __all__ = [
     "attachment_remove",
     "deadline_warnings_send",
     "dossier_act",
+    "dossier_payment_order",
     "dossier_rate",
     "dossier_receive_at_counter",
     "dossier_submit",
@@ -32,6 +34,7 @@ __all__ = [
     "draft_discard",
     "draft_update",
     "due_preview",
+    "payment_receipt_issue",
     "required_documents",
     "task_answer",
 ]

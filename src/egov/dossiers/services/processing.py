@@ -258,6 +258,9 @@ def _effect(
         dossier.fee_due_vnd = amount
         dossier.resume_queue = dossier.queue
         details["amount_vnd"] = amount
+    elif action == "payment_confirm" and params.get("order"):
+        details["order"] = str(params["order"])  # paid online (services.payments)
+        details["amount_vnd"] = int(params.get("amount") or 0)
     elif action == "withdraw":
         dossier.resume_queue = dossier.queue
     elif action == "extend":

@@ -156,6 +156,7 @@ def demo_accounts_ensure(*, actor: Actor) -> list[DemoAccount]:
             (),
         ),
         ("hcm.justice.admin", "Huỳnh Thanh Tâm", justice, [Role.AGENCY_ADMIN], ()),
+        ("hcm.justice.finance", "Đoàn Thị Thu", justice, [Role.FINANCE_OFFICER], ()),
         ("hcm.police.officer", "Bùi Văn Dũng", police, [Role.POPULATION_OFFICER], ("79",)),
         ("catalogue.editor", "Ngô Thị Lan", "000.00.00.G15", [Role.CATALOGUE_EDITOR], ()),
         ("ops.analyst", "Trịnh Hoàng Nam", committee, [Role.OPS_ANALYST], ()),

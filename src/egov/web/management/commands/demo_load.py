@@ -36,6 +36,8 @@ class Command(BaseCommand):
         call_command("exchange_load", verbosity=verbosity)
         # Months of one-stop work at three agencies, every status; idempotent.
         call_command("dossiers_demo", verbosity=verbosity)
+        # A paid and a pending fee, the agency's account, a settlement file; idempotent.
+        call_command("payments_demo", verbosity=verbosity)
         # A consumer agency with a grant, a request waiting for an answer, exchanges in the log.
         call_command("exchange_demo", verbosity=verbosity)
         # Operations center: rollups recomputed from the dossiers (the events keep them current

@@ -1,0 +1,197 @@
+"""The payment gateway's server-to-server notification (IPN, ``GET /payments/vnpay/ipn/``)
+through a real server: gunicorn with ``BENCH_IPN_WORKERS`` sync workers, ``BENCH_IPN_CLIENTS``
+concurrent keep-alive clients (default 8), each notification signed (HMAC-SHA512 over the sorted
+query) for its own pending attempt, so every one is fully handled: signature checked, order and
+attempt locked, settled, the order's transition audited on the hash chain, ``payment.completed``
+written to the outbox and dispatched after commit (no subscriber reacts: the orders have no
+dossier). Every reply must be ``{"RspCode": "00"}``.
+
+Beside it, in the same run and on the same server, the no-op endpoint ``/healthz`` (the
+framework's floor), and a bare WSGI no-op under the same gunicorn (the machine's floor).
+Target on a 2-core machine: >= 300 notifications/s.
+
+Setup (out of the timings): the orders and their pending attempts, written in bulk. Afterwards
+they are deleted (the audit records stay on the chain).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import http.client
+import json
+import os
+import statistics
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from typing import Any
+
+from common import Result, gunicorn, http_load
+
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CLIENTS = int(os.environ.get("BENCH_IPN_CLIENTS", "8"))
+WORKERS = int(os.environ.get("BENCH_IPN_WORKERS", "4"))
+ORDERS = int(os.environ.get("BENCH_IPN_ORDERS", "16000"))
+WARMUP = 5
+TMN = "BENCHTMN"
+SECRET = "bench-ipn-secret"  # noqa: S105 - a benchmark merchant: never a real one
+DESCRIPTION = "bench-ipn"
+
+
+def _setup() -> list[str]:
+    """Pending attempts in bulk; returns one signed IPN query string per attempt."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "egov.conf.settings")
+    import django
+
+    django.setup()
+    from egov.core import clock
+    from egov.payments import vnpay
+    from egov.payments.models import OrderLine, Payment, PaymentOrder
+
+    _clean_up()
+    now = clock.now()
+    orders = PaymentOrder.objects.bulk_create(
+        PaymentOrder(
+            obligation="bench", agency_code="000.00.15.H29", agency_name="Sở Tư pháp",
+            procedure_code="0.000001", description=DESCRIPTION, amount=200_000,
+            beneficiary_bank="VCB", beneficiary_account="0071000888999",
+            beneficiary_name="So Tu phap", payer_id="bench", status="pending", gateway="vnpay",
+            expires_at=now + dt.timedelta(hours=2),
+        )
+        for _ in range(ORDERS)
+    )  # fmt: skip
+    OrderLine.objects.bulk_create(
+        OrderLine(order=o, kind="fixed", label="Lệ phí", amount=200_000) for o in orders
+    )
+    refs = [uuid.uuid4().hex[:20].upper() for _ in orders]
+    Payment.objects.bulk_create(
+        Payment(
+            order=o, txn_ref=ref, gateway="vnpay", amount=200_000, created_at=now,
+            expires_at=now + dt.timedelta(minutes=15),
+        )
+        for o, ref in zip(orders, refs, strict=True)
+    )  # fmt: skip
+    queries = []
+    for n, ref in enumerate(refs):
+        params = {
+            "vnp_Amount": "20000000", "vnp_BankCode": "NCB", "vnp_CardType": "ATM",
+            "vnp_OrderInfo": "Thanh toan phi le phi", "vnp_PayDate": vnpay.vnp_time(now),
+            "vnp_ResponseCode": "00", "vnp_TmnCode": TMN, "vnp_TransactionNo": str(10**7 + n),
+            "vnp_TransactionStatus": "00", "vnp_TxnRef": ref,
+        }  # fmt: skip
+        query = vnpay.canonical_query(params)
+        queries.append(f"{query}&vnp_SecureHash={vnpay.hmac_sha512(SECRET, query)}")
+    return queries
+
+
+def _clean_up() -> None:
+    from django.db import transaction
+
+    from egov.payments.models import OrderLine, Payment, PaymentOrder
+
+    with transaction.atomic():
+        bench = PaymentOrder.objects.filter(description=DESCRIPTION)
+        Payment.objects.filter(order__in=bench).delete()
+        OrderLine.objects.filter(order__in=bench).delete()
+        bench.delete()
+
+
+def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
+    size = len(items) // n
+    for i in range(n):
+        yield items[i * size : (i + 1) * size]
+
+
+def _load(port: int, queries: list[str]) -> tuple[float, list[float], int]:
+    """Each client sends its own notifications for ``SECONDS``; (per second, latencies, sent)."""
+    latencies: list[float] = []
+    errors: list[str] = []
+    lock = threading.Lock()
+    start = threading.Barrier(CLIENTS + 1)
+    stop_at = [time.monotonic() + 3600]
+
+    def client(mine: list[str]) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        local: list[float] = []
+        items = iter(mine)
+
+        def send() -> None:
+            conn.request("GET", f"/payments/vnpay/ipn/?{next(items)}")
+            response = conn.getresponse()
+            body = response.read()
+            if response.status != 200 or json.loads(body).get("RspCode") != "00":
+                raise RuntimeError(f"status {response.status}: {body[:200]!r}")
+
+        try:
+            for _ in range(WARMUP):
+                send()
+            start.wait()
+            while time.monotonic() < stop_at[0]:
+                began = time.perf_counter()
+                send()
+                local.append((time.perf_counter() - began) * 1000)
+        except StopIteration:
+            errors.append("ran out of prepared notifications: raise BENCH_IPN_ORDERS")
+        except Exception as exc:
+            errors.append(repr(exc))
+            start.abort()
+        with lock:
+            latencies.extend(local)
+
+    threads = [threading.Thread(target=client, args=(c,)) for c in _chunks(queries, CLIENTS)]
+    for thread in threads:
+        thread.start()
+    start.wait()
+    began = time.monotonic()
+    stop_at[0] = began + SECONDS
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    if errors:
+        raise RuntimeError(f"load run failed: {errors[:3]}")
+    return len(latencies) / elapsed, latencies, len(latencies)
+
+
+def _settled() -> dict[str, Any]:
+    from egov.payments.models import Payment, PaymentOrder
+
+    bench = PaymentOrder.objects.filter(description=DESCRIPTION)
+    return {
+        "paid_orders": bench.filter(status="paid").count(),
+        "paid_attempts": Payment.objects.filter(order__in=bench, status="paid").count(),
+    }
+
+
+def run(env: dict[str, str]) -> list[Result]:
+    queries = _setup()
+    server_env = {
+        **env,
+        "EGOV_NOTIFY_CHANNELS": "",
+        "EGOV_VNPAY_TMN_CODE": TMN,
+        "EGOV_VNPAY_HASH_SECRET": SECRET,
+    }
+    with gunicorn(
+        "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
+    ) as port:
+        rate, latencies, sent = _load(port, queries)
+        healthz = http_load(port, "/healthz", seconds=SECONDS, connections=CLIENTS)
+    with gunicorn("bench.noop_wsgi:application", workers=WORKERS, env=env, probe="/") as port:
+        floor = http_load(port, "/", seconds=SECONDS, connections=CLIENTS)
+    settled = _settled()
+    expected = sent + WARMUP * CLIENTS
+    if settled["paid_orders"] != expected or settled["paid_attempts"] != expected:
+        raise RuntimeError(f"{expected} notifications answered 00 but {settled} settled")
+    _clean_up()
+    cuts = statistics.quantiles(latencies, n=100)
+    name = f"GET /payments/vnpay/ipn/ signed ({WORKERS} workers, {CLIENTS} clients)"
+    return [
+        Result(name, "throughput", rate, "IPN/s", "GET /healthz, same server",
+               healthz.requests_per_s),
+        Result(name, "throughput", rate, "IPN/s", "bare WSGI no-op, same gunicorn",
+               floor.requests_per_s),
+        Result(name, "latency p50", cuts[49], "ms", "GET /healthz, same server", healthz.p50_ms,
+               higher_is_better=False),
+        Result(name, "latency p99", cuts[98], "ms", "GET /healthz, same server", healthz.p99_ms,
+               higher_is_better=False),
+    ]  # fmt: skip
