@@ -8,6 +8,7 @@ import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from egov.core import clock
@@ -114,7 +115,7 @@ def _full() -> QuerySet[PaymentOrder]:
 def order_get(*, public_id: str) -> OrderInfo:
     try:
         return order_info(_full().get(public_id=public_id), full=True)
-    except (PaymentOrder.DoesNotExist, ValueError):
+    except (PaymentOrder.DoesNotExist, ValueError, ValidationError):
         raise NotFound(_no_order()) from None
 
 
@@ -285,7 +286,7 @@ def _settlement_info(s: SettlementImport, mismatches: Iterable[MismatchInfo]) ->
 def settlement_get(*, public_id: str) -> SettlementInfo:
     try:
         record = SettlementImport.objects.get(public_id=public_id)
-    except (SettlementImport.DoesNotExist, ValueError):
+    except (SettlementImport.DoesNotExist, ValueError, ValidationError):
         raise NotFound(_no_order()) from None
     rows = list(Mismatch.objects.filter(settlement=record).order_by("kind", "txn_ref"))
     orders = dict(

@@ -1,19 +1,18 @@
 """Where the rollups come from when rebuilt: the source modules' public surfaces, streamed.
 
-``payment_facts`` is the one adapter to the payments module (built in parallel): it imports
-``egov.payments.facade.payment_facts`` inside the function, so this module works (with no
-payments) until that facade exists. Tests replace the adapter with their own facts.
+Dossier steps and ratings come from ``dossiers.selectors``, paid orders (with their refunds)
+from ``payments.facade``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
-from collections.abc import Iterable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 from egov.dossiers import selectors as dossiers
 from egov.dossiers.facade import RatingFact, TransitionFact
+from egov.payments import facade as payments
+from egov.payments.facade import PaymentFact
 
 
 def transition_facts(*, since: dt.datetime | None = None) -> Iterator[TransitionFact]:
@@ -24,16 +23,9 @@ def rating_facts(*, since: dt.datetime | None = None) -> Iterator[RatingFact]:
     return dossiers.rating_facts(since=since)
 
 
-def payment_facts(*, since: dt.datetime | None = None) -> Iterable[Any]:
-    """Completed payments (``PaymentFact``: order, dossier_code, agency_code, procedure_code,
-    amount, gateway, paid_at, refunded_amount, refunded_at) from the payments module; nothing
-    while that module has no facade yet."""
-    try:
-        facade = importlib.import_module("egov.payments.facade")
-    except ModuleNotFoundError:
-        return ()
-    facts: Iterable[Any] = facade.payment_facts(since=since)
-    return facts
+def payment_facts(*, since: dt.datetime | None = None) -> Iterator[PaymentFact]:
+    """Every paid order (with its refund, if any), oldest first, streamed."""
+    return payments.payment_facts(since=since)
 
 
 def as_datetime(value: dt.datetime | str | None) -> dt.datetime | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_record
@@ -33,7 +34,7 @@ def not_found() -> NotFound:
 def order_for_update(public_id: str) -> PaymentOrder:
     try:
         return PaymentOrder.objects.select_for_update().get(public_id=public_id)
-    except (PaymentOrder.DoesNotExist, ValueError):
+    except (PaymentOrder.DoesNotExist, ValueError, ValidationError):
         raise not_found() from None
 
 

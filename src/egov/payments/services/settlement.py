@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import structlog
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -175,7 +176,7 @@ def payment_query(*, actor: Actor, order_id: str, client_ip: str = "") -> str:
     order's status."""
     try:
         order = PaymentOrder.objects.get(public_id=order_id)
-    except (PaymentOrder.DoesNotExist, ValueError):
+    except (PaymentOrder.DoesNotExist, ValueError, ValidationError):
         raise not_found() from None
     if not is_finance_officer(actor, order.agency_code):
         require_payer(actor, order)

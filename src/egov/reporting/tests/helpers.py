@@ -59,7 +59,7 @@ def rated(agency: str, when: dt.datetime, scores: dict[str, int]) -> int:
 def paid(agency: str, when: dt.datetime, amount: int, order: str = "o1") -> int:
     return events.emit(
         name="payment.completed",
-        payload={"order": order, "dossier": "d", "dossier_code": "X", "agency_code": agency,
+        payload={"order": order, "dossier": "", "dossier_code": "X", "agency_code": agency,
                  "procedure_code": "p", "amount": amount, "gateway": "demo",
                  "paid_at": when.isoformat()},
         actor=TESTS,

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+import hashlib
+import hmac
+import urllib.parse
 from typing import Any
 
 import pytest
 
+from egov.core.actor import Actor, ActorKind
 from egov.core.events import Event
 from egov.core.models import OutboxEvent
 from egov.dossiers import services as dossiers
+from egov.payments import services as payments
+from egov.payments.facade import FeeLine, PaymentFact
 from egov.reporting import metrics, services, sources, subscribers
 from egov.reporting.models import MonthlyFact, ProcessedEvent
 from egov.reporting.tests.helpers import (
@@ -28,19 +33,6 @@ from egov.reporting.tests.helpers import (
 
 def _rows() -> list[tuple[str, dt.date, str, int]]:
     return sorted(MonthlyFact.objects.values_list("agency_code", "month", "metric", "value"))
-
-
-@dataclass(frozen=True)
-class PaymentFact:  # the shape of egov.payments.facade.PaymentFact (contract)
-    order: str
-    dossier_code: str
-    agency_code: str
-    procedure_code: str
-    amount: int
-    gateway: str
-    paid_at: dt.datetime
-    refunded_amount: int
-    refunded_at: dt.datetime | None
 
 
 @pytest.mark.django_db
@@ -114,20 +106,45 @@ def test_rebuild_equals_incremental(
     assert _rows() == incremental
 
 
-def test_the_payment_adapter_reads_the_payments_facade(monkeypatch: Any) -> None:
-    """``sources.payment_facts`` is the one place reporting reads payments for a rebuild: it
-    calls ``egov.payments.facade.payment_facts(since=...)`` (a stand-in module here)."""
-    import sys
-    import types
-
-    calls: list[Any] = []
-
-    def payment_facts(*, since: Any = None) -> list[str]:
-        calls.append(since)
-        return ["fact"]
-
-    fake = types.ModuleType("egov.payments.facade")
-    fake.payment_facts = payment_facts  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "egov.payments.facade", fake)
-    assert list(sources.payment_facts()) == ["fact"]
-    assert calls == [None]
+@pytest.mark.django_db
+def test_rebuild_reads_the_payments_module(
+    settings: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """An order paid through the real IPN path: the rollup its ``payment.completed`` event made
+    equals the one rebuilt from ``payments.facade.payment_facts``."""
+    settings.EGOV_VNPAY_TMN_CODE = "EGOVTEST"
+    settings.EGOV_VNPAY_HASH_SECRET = "reporting-test-secret"
+    settings.EGOV_PUBLIC_URL = "http://testserver"
+    payer = Actor(kind=ActorKind.CITIZEN, id="payer-1")
+    with django_capture_on_commit_callbacks(execute=True):
+        order = payments.order_create(
+            actor=payer, dossier_id="", dossier_code="", obligation="submission",
+            agency_code=JUSTICE, agency_name="Sở Tư pháp", procedure_code="0.000001",
+            description="Lệ phí", lines=[FeeLine("fixed", "Lệ phí", 200_000)],
+            payer_id=payer.id,
+        )  # fmt: skip
+        url = payments.payment_start(
+            actor=payer, order_id=order.public_id, gateway="vnpay",
+            return_url="http://testserver/return/", client_ip="10.0.0.7", locale="vi", wallet="",
+        )  # fmt: skip
+        request = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
+        params = {
+            "vnp_Amount": request["vnp_Amount"], "vnp_BankCode": "NCB",
+            "vnp_OrderInfo": request["vnp_OrderInfo"], "vnp_PayDate": "20261105101500",
+            "vnp_ResponseCode": "00", "vnp_TmnCode": request["vnp_TmnCode"],
+            "vnp_TransactionNo": "14000001", "vnp_TransactionStatus": "00",
+            "vnp_TxnRef": request["vnp_TxnRef"],
+        }  # fmt: skip
+        signed = urllib.parse.urlencode(sorted(params.items()))
+        params["vnp_SecureHash"] = hmac.new(
+            b"reporting-test-secret", signed.encode(), hashlib.sha512
+        ).hexdigest()
+        assert payments.ipn_process(gateway="vnpay", params=params)["RspCode"] == "00"
+    incremental = [row for row in _rows() if row[2] in {"payments", "payments_vnd"}]
+    assert [(a, m, v) for a, _month, m, v in incremental] == [
+        (JUSTICE, "payments", 1), (JUSTICE, "payments_vnd", 200_000)
+    ]  # fmt: skip
+    MonthlyFact.objects.all().delete()
+    result = services.rollups_rebuild(actor=TESTS)
+    assert result.payments == 1
+    assert [row for row in _rows() if row[2] in {"payments", "payments_vnd"}] == incremental
