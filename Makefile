@@ -27,7 +27,8 @@ venv: $(STAMP)
 
 demo: venv
 	EGOV_DEMO=1 $(PY) manage.py migrate --noinput
-	EGOV_DEMO=1 $(PY) manage.py demo_load
+	@# Info lines of every demo step (files stored, results signed) would hide the accounts list.
+	EGOV_DEMO=1 EGOV_LOG_LEVEL=$${EGOV_LOG_LEVEL:-WARNING} $(PY) manage.py demo_load
 
 run: demo
 	EGOV_DEMO=1 $(PY) manage.py runserver --noreload $(HOST):$(PORT)
