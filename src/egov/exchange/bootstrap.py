@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from egov.core.actor import Actor
+from egov.exchange import logchain
 from egov.exchange.facade import (
     CATALOGUE_PROVIDER,
     GOVERNMENT_OFFICE,
@@ -141,6 +142,7 @@ def _openapi(code: str, items: tuple[ItemSpec, ...], person: bool) -> dict[str, 
 def bootstrap_ensure(*, actor: Actor) -> dict[str, int]:
     """Create what is missing; returns counts of what was created or changed."""
     counts = {"members": 0, "services": 0, "grants": 0}
+    logchain.heads_ensure()
     for code in (MPS, GOVERNMENT_OFFICE):
         counts["members"] += int(member_ensure(actor=actor, code=code))
     subsystem_ensure(actor=actor, member_code=MPS, code="population",
