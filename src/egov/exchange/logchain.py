@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import json
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -74,24 +74,24 @@ class StoredAnswer:
     created_at: dt.datetime
 
 
-def _advance(cursor: Any, chain: str) -> tuple[int, str] | None:
-    """Take the chain's next sequence number (locking its head row until commit) and return it
-    with the previous row's hash; one statement."""
+def _advance(cursor: Any, chain: str, count: int) -> tuple[int, str] | None:
+    """Take the chain's next ``count`` sequence numbers (locking its head row until commit);
+    returns the last one taken and the hash of the row before the first. One statement."""
     cursor.execute(
-        f"UPDATE {HEAD_TABLE} SET seq = seq + 1 WHERE chain = %s RETURNING seq, hash",  # noqa: S608
-        [chain],
+        f"UPDATE {HEAD_TABLE} SET seq = seq + %s WHERE chain = %s RETURNING seq, hash",  # noqa: S608
+        [count, chain],
     )
     row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else None
 
 
 _MESSAGE_COLUMNS = ("occurred_at", "hash", *HASHED_FIELDS)
-# PostgreSQL: the log row, the head's new hash and the stored answer in one statement (writable
+_ROW_VALUES = f"({', '.join('%s::jsonb' if c == 'fields' else '%s' for c in _MESSAGE_COLUMNS)})"
+# PostgreSQL: the log rows, the head's new hash and the stored answer in one statement (writable
 # common table expressions); the head row stays locked by ``_advance`` until the commit.
 _PG_INSERT = (
     f"WITH m AS (INSERT INTO {MESSAGE_TABLE} ({', '.join(_MESSAGE_COLUMNS)}) "  # noqa: S608
-    f"VALUES ({', '.join('%s::jsonb' if c == 'fields' else '%s' for c in _MESSAGE_COLUMNS)}) "
-    "RETURNING id), "
+    "VALUES {rows} RETURNING id), "
     f"h AS (UPDATE {HEAD_TABLE} SET hash = %s WHERE chain = %s RETURNING chain)"
 )
 _PG_DELIVERY = (
@@ -104,39 +104,48 @@ _PG_DELIVERY = (
 def append(
     *,
     occurred_at: dt.datetime,
-    values: Mapping[str, Any],
+    rows: Sequence[Mapping[str, Any]],
     delivery: StoredAnswer | None = None,
-) -> int:
-    """Append one row (``values``: every hashed field but chain, seq and prev_hash) to the chain
-    of its message id, with ``delivery`` if given, in the caller's transaction (or one of its
-    own). Returns the row's id."""
-    chain = chain_for(str(values["message_id"]))
+) -> None:
+    """Append the rows of one exchange (``rows``: every hashed field but chain, seq and
+    prev_hash; one row per data subject, all with the same message id) to the chain of their
+    message id, with ``delivery`` if given, in the caller's transaction (or one of its own).
+    The number of statements does not depend on the number of rows."""
+    chain = chain_for(str(rows[0]["message_id"]))
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        taken = _advance(cursor, chain)
+        taken = _advance(cursor, chain, len(rows))
         if taken is None:
             heads_ensure()
             MessageChainHead.objects.get_or_create(chain=chain)
-            taken = _advance(cursor, chain)
+            taken = _advance(cursor, chain, len(rows))
         assert taken is not None
-        seq, prev_hash = taken
-        row = {**values, "chain": chain, "seq": seq, "prev_hash": prev_hash}
-        digest = row_hash(occurred_at=occurred_at, values=row)
+        last_seq, prev_hash = taken
+        chained: list[dict[str, Any]] = []
+        for seq, values in enumerate(rows, start=last_seq - len(rows) + 1):
+            row = {**values, "chain": chain, "seq": seq, "prev_hash": prev_hash}
+            row.update(occurred_at=occurred_at, hash=row_hash(occurred_at=occurred_at, values=row))
+            chained.append(row)
+            prev_hash = row["hash"]
         if connection.vendor == "postgresql":
-            row.update(occurred_at=occurred_at, hash=digest, fields=json.dumps(row["fields"]))
-            params: list[Any] = [row[c] for c in _MESSAGE_COLUMNS] + [digest, chain]
-            sql = _PG_INSERT
+            params: list[Any] = []
+            for row in chained:
+                params += [
+                    json.dumps(row[c]) if c == "fields" else row[c] for c in _MESSAGE_COLUMNS
+                ]
+            params += [prev_hash, chain]
+            sql = _PG_INSERT.format(rows=", ".join([_ROW_VALUES] * len(chained)))
             if delivery is not None:
                 sql += _PG_DELIVERY
                 params += [
                     delivery.consumer_id, delivery.message_id, delivery.request_hash,
                     delivery.status, delivery.body, delivery.created_at,
                 ]  # fmt: skip
-            cursor.execute(sql + " SELECT m.id FROM m, h", params)  # noqa: S608 - constants
-            return int(cursor.fetchone()[0])
-        message = Message.objects.create(occurred_at=occurred_at, hash=digest, **row)
+            cursor.execute(sql + " SELECT count(*) FROM m, h", params)  # noqa: S608 - constants
+            return
+        Message.objects.bulk_create([Message(**row) for row in chained])
         cursor.execute(
             f"UPDATE {HEAD_TABLE} SET hash = %s WHERE chain = %s",  # noqa: S608
-            [digest, chain],
+            [prev_hash, chain],
         )
         if delivery is not None:
             Delivery.objects.bulk_create(
@@ -145,7 +154,6 @@ def append(
                           body=delivery.body, created_at=delivery.created_at)],
                 ignore_conflicts=True,
             )  # fmt: skip
-    return int(message.pk)
 
 
 def verify(*, chunk_size: int = 5000) -> VerifyResult:

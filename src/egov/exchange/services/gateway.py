@@ -209,7 +209,9 @@ def _replay(ex: _Exchange, consumer: Subsystem) -> tuple[int, bytes] | None:
 
 def _provider_call(
     ex: _Exchange, service: Service, fields: tuple[str, ...]
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The provider's data and the data subjects it is about (one PIN, several for a search,
+    none for a service about no one)."""
     member = service.provider.member
     try:
         if service.operation:
@@ -222,7 +224,8 @@ def _provider_call(
                     params=ex.params, path=ex.path,
                 )
             )  # fmt: skip
-            return result.data, result.subject_pin or ex.subject_pin
+            subjects = result.subjects or (result.subject_pin or ex.subject_pin,)
+            return result.data, subjects
         if member.is_remote:
             consumer = ex.consumer.address if ex.consumer else ""
             forwarded = logchain.body_hash(f"{consumer}|{ex.message_id}".encode())[:40]
@@ -232,7 +235,7 @@ def _provider_call(
                 message_id=f"fwd-{forwarded}", purpose=ex.purpose, subject_pin=ex.subject_pin,
                 params=ex.params, fields=fields,
             )  # fmt: skip
-            return data, ex.subject_pin
+            return data, (ex.subject_pin,)
         raise ProviderUnavailable()
     except ExchangeError:
         raise
@@ -256,11 +259,11 @@ def _log(
     status: int,
     outcome: str,
     response: bytes,
-    subject_pin: str,
+    subjects: Sequence[str],
     store: bool = False,
 ) -> None:
-    """Append the exchange's log row; ``store``: keep the answer for replays, in the same
-    transaction."""
+    """Append the exchange's log rows (one per data subject; one row when there is none);
+    ``store``: keep the answer for replays, in the same transaction."""
     consumer, service = ex.consumer, ex.service
     provider_member = service.provider.member.code if service else ""
     parsed = parse_address(ex.provider)
@@ -272,29 +275,28 @@ def _log(
         if store and consumer is not None
         else None
     )  # fmt: skip
-    logchain.append(
-        delivery=delivery,
-        occurred_at=now,
-        values={
-            "message_id": ex.message_id[:100],
-            "consumer": consumer.address if consumer else "",
-            "consumer_member": consumer.member.code if consumer else "",
-            "actor_kind": str(ex.actor.kind),
-            "actor_id": ex.actor.id,
-            "actor_agency": ex.actor.agency_code,
-            "provider": ex.provider[:120],
-            "provider_member": provider_member or (parsed[0] if parsed else ""),
-            "service": ex.service_code[:60],
-            "purpose": ex.purpose[:60],
-            "subject_pin": subject_pin if PIN_RE.match(subject_pin) else "",
-            "fields": list(ex.returned),
-            "status": status,
-            "outcome": outcome,
-            "request_hash": ex.request_hash,
-            "response_hash": logchain.body_hash(response),
-            "duration_ms": int((time.monotonic() - ex.started) * 1000),
-        },
-    )
+    common = {
+        "message_id": ex.message_id[:100],
+        "consumer": consumer.address if consumer else "",
+        "consumer_member": consumer.member.code if consumer else "",
+        "actor_kind": str(ex.actor.kind),
+        "actor_id": ex.actor.id,
+        "actor_agency": ex.actor.agency_code,
+        "provider": ex.provider[:120],
+        "provider_member": provider_member or (parsed[0] if parsed else ""),
+        "service": ex.service_code[:60],
+        "purpose": ex.purpose[:60],
+        "fields": list(ex.returned),
+        "status": status,
+        "outcome": outcome,
+        "request_hash": ex.request_hash,
+        "response_hash": logchain.body_hash(response),
+        "duration_ms": int((time.monotonic() - ex.started) * 1000),
+    }
+    rows = [
+        {**common, "subject_pin": pin if PIN_RE.match(pin) else ""} for pin in subjects or ("",)
+    ]
+    logchain.append(occurred_at=now, rows=rows, delivery=delivery)
 
 
 def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
@@ -316,10 +318,10 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
         if stored is not None:
             ex.returned = returned
             status, body = stored
-            _log(ex, status=status, outcome="replayed", response=body, subject_pin=subject_pin)
+            _log(ex, status=status, outcome="replayed", response=body, subjects=(subject_pin,))
             return status, body, True
         _rate(grant)
-        data, subject_pin = _provider_call(ex, service, returned)
+        data, subjects = _provider_call(ex, service, returned)
         ex.returned = tuple(name for name in returned if name in data)
         payload = {
             "message_id": ex.message_id,
@@ -328,14 +330,15 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
             "data": {name: data[name] for name in ex.returned},
         }
         body = _encode(payload)
-        # The log row and the stored answer in one transaction (one statement on PostgreSQL);
-        # a racing request with the same message id stored the same request's answer.
-        _log(ex, status=200, outcome="ok", response=body, subject_pin=subject_pin, store=True)
+        # The log rows (one per person the answer is about) and the stored answer in one
+        # transaction (one statement on PostgreSQL); a racing request with the same message id
+        # stored the same request's answer.
+        _log(ex, status=200, outcome="ok", response=body, subjects=subjects, store=True)
         return 200, body, False
     except ExchangeError as exc:
         body = _encode({"message_id": ex.message_id, "error": exc.as_dict()})
         ex.returned = ()
-        _log(ex, status=exc.http_status, outcome=exc.code, response=body, subject_pin=subject_pin)
+        _log(ex, status=exc.http_status, outcome=exc.code, response=body, subjects=(subject_pin,))
         log.info("exchange_refused", code=exc.code, service=ex.service_code)
         raise
 
