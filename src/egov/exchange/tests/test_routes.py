@@ -125,7 +125,7 @@ def test_verify_catches_a_chain_removed_with_its_head(world: World) -> None:
     assert MessageChainHead.objects.count() == logchain.chain_count()
     used = set(Message.objects.values_list("chain", flat=True))
     victim = sorted(used)[0]
-    Message.objects.filter(chain=victim)._raw_delete(Message.objects.db)  # type: ignore[attr-defined]
+    Message.objects.filter(chain=victim)._raw_delete(Message.objects.db)
     MessageChainHead.objects.filter(chain=victim).delete()
     result = selectors.log_verify()
     assert (result.ok, result.chain, result.reason) == (False, victim, "chain head missing")
