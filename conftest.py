@@ -30,6 +30,17 @@ def _fresh_calendar_cache() -> Iterator[None]:
     engine.reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_exchange_routes() -> Iterator[None]:
+    """Same for the exchange gateway's cached grants and tokens: rolled-back rows (and, on
+    SQLite, their reused ids) must not be served from a previous test's cache."""
+    from egov.exchange import routes
+
+    routes.reset()
+    yield
+    routes.reset()
+
+
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor.system("tests")

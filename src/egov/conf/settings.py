@@ -573,9 +573,16 @@ EGOV_EXCHANGE_MAX_BODY_BYTES = env.int(
 )
 EGOV_EXCHANGE_LOG_CHAINS = env.int(
     "EGOV_EXCHANGE_LOG_CHAINS",
-    4,
+    16,
     "Number of hash chains the message log is split into (by message id), so concurrent "
     "exchanges do not all wait for one lock. Changing it later keeps old rows verifiable.",
+)
+EGOV_EXCHANGE_ROUTE_CACHE_SECONDS = env.int(
+    "EGOV_EXCHANGE_ROUTE_CACHE_SECONDS",
+    5,
+    "Seconds a gateway process keeps a token's consumer and a grant in memory (0 = no cache). "
+    "The exchange's own suspensions and terminations apply at once where the cache is shared; "
+    "a revoked token or a change in another process with a local cache applies within this time.",
 )
 EGOV_EXCHANGE_LOG_RETENTION_DAYS = env.int(
     "EGOV_EXCHANGE_LOG_RETENTION_DAYS",

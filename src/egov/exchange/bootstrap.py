@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from egov.core.actor import Actor
+from egov.exchange import logchain
 from egov.exchange.facade import (
     CATALOGUE_PROVIDER,
     GOVERNMENT_OFFICE,
@@ -16,6 +17,7 @@ from egov.exchange.facade import (
     POLICE_BACK_OFFICE,
     POPULATION_PROVIDER,
     PORTAL,
+    PURPOSE_APPLICANT,
     PURPOSE_BACK_OFFICE,
     PURPOSE_PREFILL,
 )
@@ -66,6 +68,8 @@ RECORD_ITEMS = (
     ItemSpec("residences", gettext_noop("Every residence"), B, ON_REQUEST),
     ItemSpec("history", gettext_noop("History of the record"), B, ON_REQUEST),
 )
+# Identifying the applicant of a dossier and routing it (name, residence): every submission.
+APPLICANT_FIELDS = ("pin", "full_name", "permanent_residence", "temporary_residence")
 PREFILL_FIELDS = (
     "pin", "full_name", "date_of_birth", "sex", "ethnicity", "nationality",
     "birth_registration_unit", "permanent_residence", "temporary_residence",
@@ -93,6 +97,17 @@ POPULATION_SERVICES = (
          "residence."
      ),
      "population.citizen_record", RECORD_ITEMS),
+)  # fmt: skip
+
+# Not about one person given in the header: each person in the answer is logged as a subject.
+SEARCH_SERVICE = (
+    "citizen-search", gettext_noop("Search for citizens (police back office)"),
+    gettext_noop(
+        "Citizens by PIN, or by name with year of birth and unit (params), within the "
+        "officer's units; every person found is logged as a data subject."
+    ),
+    "population.citizen_search",
+    (ItemSpec("results", gettext_noop("Citizens found"), B, ON_REQUEST),),
 )  # fmt: skip
 
 CATALOGUE_SERVICE = (
@@ -141,6 +156,7 @@ def _openapi(code: str, items: tuple[ItemSpec, ...], person: bool) -> dict[str, 
 def bootstrap_ensure(*, actor: Actor) -> dict[str, int]:
     """Create what is missing; returns counts of what was created or changed."""
     counts = {"members": 0, "services": 0, "grants": 0}
+    logchain.heads_ensure()
     for code in (MPS, GOVERNMENT_OFFICE):
         counts["members"] += int(member_ensure(actor=actor, code=code))
     subsystem_ensure(actor=actor, member_code=MPS, code="population",
@@ -159,6 +175,13 @@ def bootstrap_ensure(*, actor: Actor) -> dict[str, int]:
             concerns_person=True, openapi=_openapi(code, items, True),
         )  # fmt: skip
         counts["services"] += int(changed)
+    code, name, description, operation, search_items = SEARCH_SERVICE
+    ids[code], changed = service_publish(
+        actor=actor, provider=POPULATION_PROVIDER, code=code, name=name,
+        description=description, version="1.0", items=search_items, operation=operation,
+        openapi=_openapi(code, search_items, False),
+    )  # fmt: skip
+    counts["services"] += int(changed)
     code, name, description, operation, catalogue_items = CATALOGUE_SERVICE
     ids[code], changed = service_publish(
         actor=actor, provider=CATALOGUE_PROVIDER, code=code, name=name, description=description,
@@ -169,6 +192,16 @@ def bootstrap_ensure(*, actor: Actor) -> dict[str, int]:
     _grant, created = grant_standing_ensure(
         actor=actor, consumer=PORTAL, service_id=ids["citizen-get"], purpose=PURPOSE_PREFILL,
         fields=PREFILL_FIELDS,
+    )  # fmt: skip
+    counts["grants"] += int(created)
+    _grant, created = grant_standing_ensure(
+        actor=actor, consumer=PORTAL, service_id=ids["citizen-get"], purpose=PURPOSE_APPLICANT,
+        fields=APPLICANT_FIELDS,
+    )  # fmt: skip
+    counts["grants"] += int(created)
+    _grant, created = grant_standing_ensure(
+        actor=actor, consumer=POLICE_BACK_OFFICE, service_id=ids["citizen-search"],
+        purpose=PURPOSE_BACK_OFFICE, fields=["results"],
     )  # fmt: skip
     counts["grants"] += int(created)
     _grant, created = grant_standing_ensure(

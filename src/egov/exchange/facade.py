@@ -27,6 +27,7 @@ CATALOGUE_PROVIDER = f"VN:GOV:{GOVERNMENT_OFFICE}:catalogue"
 # Purposes of the platform's standing grants.
 PURPOSE_PREFILL = "dossier_prefill"
 PURPOSE_BACK_OFFICE = "population.back_office"
+PURPOSE_APPLICANT = "dossier_applicant"  # who applies and where the dossier goes
 
 HEADER_MESSAGE_ID = "X-Egov-Message-Id"
 HEADER_PURPOSE = "X-Egov-Purpose"

@@ -103,8 +103,10 @@ def citizen_search(request: HttpRequest) -> HttpResponse:
     results = None
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
-        results = population.citizen_search(
-            actor=actor, purpose=PURPOSE_BACK_OFFICE, pin=data["pin"], name=data["name"] or "",
+        # Through the data sharing platform: every citizen listed is in the message log and on
+        # their "Who used my data" page.
+        results = exchange.backoffice_citizen_search(
+            actor=actor, pin=data["pin"], name=data["name"] or "",
             birth_year=data["birth_year"], unit_code=data["unit_code"],
             within_units=officer_units(actor),
         )  # fmt: skip

@@ -33,9 +33,9 @@ from egov.dossiers.services._common import (
 )
 from egov.dossiers.services.processing import apply_transition
 from egov.dossiers.workflow import Queue, Status, transition_check
+from egov.exchange import services as exchange
 from egov.identity import selectors as identity
 from egov.identity.facade import Role
-from egov.population import selectors as population
 from egov.population.facade import CitizenInfo
 
 MAX_DATA_BYTES = 64 * 1024
@@ -129,7 +129,7 @@ def draft_create(
         raise ValidationFailed(_("Drafts are for citizens; at the counter use counter reception."))
     version = _online_version(procedure_code)
     pin = _applicant_pin(actor)
-    citizen = population.citizen_get(actor=actor, purpose=prefill.PURPOSE, pin=pin)
+    citizen = exchange.applicant_citizen_read(actor=actor, pin=pin)
     unit = unit_code.strip() or _residence_unit(citizen)
     if not unit:
         raise ValidationFailed(
@@ -397,7 +397,7 @@ def dossier_submit_new(
     _check_data_size(data)
     version = _online_version(procedure_code)
     pin = _applicant_pin(actor)
-    citizen = population.citizen_get(actor=actor, purpose=prefill.PURPOSE, pin=pin)
+    citizen = exchange.applicant_citizen_read(actor=actor, pin=pin)
     unit = unit_code.strip() or _residence_unit(citizen)
     read = (
         prefill.prefill_read(actor=actor, version=version, pin=pin, citizen=citizen)
@@ -462,7 +462,7 @@ def dossier_receive_at_counter(
     version = catalogue.procedure_version_in_force(procedure_code=procedure_code, on=clock.today())
     _check_data_size(data)
     try:
-        citizen = population.citizen_get(actor=actor, purpose=prefill.PURPOSE, pin=applicant_pin)
+        citizen = exchange.applicant_citizen_read(actor=actor, pin=applicant_pin)
     except NotFound:
         raise ValidationFailed(
             _("No citizen with this personal identification number."),

@@ -11,6 +11,7 @@ from egov.dossiers.models import Dossier, DossierEvent
 from egov.dossiers.services import Upload
 from egov.dossiers.tests.helpers import PDF, form_data, submitted
 from egov.dossiers.workflow import Queue, Status
+from egov.exchange import selectors as exchange
 
 
 @pytest.fixture(autouse=True)
@@ -187,6 +188,12 @@ def test_counter_reception_accepts_at_once(dossier_world: Any) -> None:
     )
     assert dossier.due_on is not None
     assert [e.action for e in dossier.events.order_by("id")] == ["submit", "accept"]
+    # The applicant's record was read through the data sharing platform: in their log.
+    accesses = exchange.subject_accesses(pin="079192004321")
+    assert sorted((a.purpose, a.agency_code) for a in accesses) == [
+        ("dossier_applicant", receiver.agency_code),
+        ("dossier_prefill", receiver.agency_code),
+    ]
     again = services.dossier_receive_at_counter(
         actor=receiver,
         procedure_code=dossier_world.procedure,

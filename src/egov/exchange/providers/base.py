@@ -24,8 +24,12 @@ class Call:
 
 @dataclass(frozen=True)
 class Result:
+    """``subject_pin``: the person the answer is about; ``subjects``: for an answer about
+    several people (a search), each of them (the gateway logs one row per person)."""
+
     data: dict[str, Any]
     subject_pin: str = ""
+    subjects: tuple[str, ...] = ()
 
 
 Operation = Callable[[Call], Result]

@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from egov.core.errors import ValidationFailed
 from egov.exchange.providers.base import Call, Result, json_safe, operation
 from egov.population import selectors as population
-from egov.population.facade import CitizenDetail, CitizenInfo, HistoryEntry, ResidenceInfo
+from egov.population.facade import (
+    CitizenDetail,
+    CitizenInfo,
+    CitizenSummary,
+    HistoryEntry,
+    ResidenceInfo,
+)
 
 CITIZEN_ITEMS = (
     "pin", "full_name", "date_of_birth", "birth_year", "birth_month", "sex", "status",
@@ -73,6 +79,23 @@ def residence(call: Call) -> Result:
         actor=call.actor, purpose=call.purpose, pin=call.subject_pin, as_of=as_of
     )
     return Result({"residences": json_safe(rows)}, subject_pin=call.subject_pin)
+
+
+@operation("population.citizen_search")
+def citizen_search(call: Call) -> Result:
+    """The back office's search (by ``pin``, or by ``name`` with ``birth_year`` and
+    ``unit_code``; ``within_units`` the officer's jurisdiction): a list of summaries, each
+    person found being a data subject of the exchange."""
+    params = call.params
+    units = params.get("within_units")
+    year = params.get("birth_year")
+    rows = population.citizen_search(
+        actor=call.actor, purpose=call.purpose, pin=str(params.get("pin") or ""),
+        name=str(params.get("name") or ""), birth_year=int(year) if year else None,
+        unit_code=str(params.get("unit_code") or ""),
+        within_units=frozenset(str(u) for u in units) if isinstance(units, list) else None,
+    )  # fmt: skip
+    return Result({"results": json_safe(rows)}, subjects=tuple(r.pin for r in rows))
 
 
 @operation("population.citizen_record")
@@ -144,6 +167,22 @@ def citizen_from_json(data: dict[str, Any]) -> CitizenInfo:
         household_id=str(data.get("household_id") or ""),
         relation_to_head=str(data.get("relation_to_head") or ""),
     )
+
+
+def summaries_from_json(data: dict[str, Any]) -> list[CitizenSummary]:
+    rows: list[dict[str, Any]] = data.get("results") or []
+    return [
+        CitizenSummary(
+            ref=str(r["ref"]),
+            pin=str(r["pin"]),
+            full_name=str(r["full_name"]),
+            birth_year=int(r["birth_year"]),
+            sex=str(r["sex"]),
+            status=str(r["status"]),
+            permanent_unit_code=str(r.get("permanent_unit_code") or ""),
+        )
+        for r in rows
+    ]
 
 
 def record_from_json(data: dict[str, Any]) -> tuple[CitizenDetail, list[HistoryEntry]]:

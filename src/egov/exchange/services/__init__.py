@@ -8,8 +8,11 @@ from egov.exchange.services.access import (
     grant_standing_ensure,
 )
 from egov.exchange.services.consumers import (
+    PURPOSE_APPLICANT,
     PURPOSE_BACK_OFFICE,
     PURPOSE_PREFILL,
+    applicant_citizen_read,
+    backoffice_citizen_search,
     backoffice_record_read,
     prefill_citizen_read,
 )
@@ -24,11 +27,14 @@ from egov.exchange.services.registry import (
 )
 
 __all__ = [
+    "PURPOSE_APPLICANT",
     "PURPOSE_BACK_OFFICE",
     "PURPOSE_PREFILL",
     "ItemSpec",
     "access_request_decide",
     "access_request_submit",
+    "applicant_citizen_read",
+    "backoffice_citizen_search",
     "backoffice_record_read",
     "exchange_call",
     "gateway_handle",

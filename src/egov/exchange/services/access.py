@@ -14,7 +14,7 @@ from egov.calendar import selectors as calendar
 from egov.core import clock, events
 from egov.core.actor import Actor
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
-from egov.exchange import workflow
+from egov.exchange import routes, workflow
 from egov.exchange.models import AccessRequest, Frequency, Grant, Service, Sharing, Subsystem
 from egov.exchange.services.gateway import PURPOSE_RE
 from egov.exchange.services.registry import require_member_admin
@@ -146,6 +146,7 @@ def access_request_decide(
         request.decided_at, request.decided_by, request.reason = now, actor.id, reason.strip()
         request.save(update_fields=["status", "decided_at", "decided_by", "reason"])
         past = workflow.PAST[action]
+        routes.mark_changed()
         audit_record(
             actor=actor, action=f"exchange.access_{past}",
             subject_type="exchange.access_request", subject_id=request_id,
@@ -189,6 +190,7 @@ def grant_act(*, actor: Actor, grant_id: str, action: str, reason: str = "") -> 
         grant.updated_at = clock.now()
         grant.save(update_fields=["status", "status_reason", "updated_at"])
         past = workflow.PAST[action]
+        routes.mark_changed()
         audit_record(
             actor=actor, action=f"exchange.grant_{past}", subject_type="exchange.grant",
             subject_id=grant_id,
@@ -231,6 +233,7 @@ def grant_standing_ensure(
             valid_from=now - dt.timedelta(days=3650), valid_to=None,
             rate_per_minute=rate_per_minute, created_at=now, updated_at=now,
         )  # fmt: skip
+        routes.mark_changed()
         audit_record(
             actor=actor, action="exchange.grant_created", subject_type="exchange.grant",
             subject_id=str(grant.public_id),

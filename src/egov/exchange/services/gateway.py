@@ -21,14 +21,14 @@ from typing import Any
 import structlog
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone as dj_timezone
 from oauth2_provider.models import AccessToken
 
 from egov.core import clock
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import DomainError
-from egov.exchange import logchain
+from egov.exchange import logchain, routes
 from egov.exchange.facade import (
     BadRequest,
     BodyTooLarge,
@@ -61,6 +61,7 @@ MESSAGE_ID_RE = re.compile(r"^[A-Za-z0-9._:-]{1,100}$")
 PURPOSE_RE = re.compile(r"^[a-z0-9_.-]{1,60}$")
 PIN_RE = re.compile(r"^\d{12}$")
 SCOPE = "exchange"  # the OAuth2 scope a consumer system's token needs
+DELIVERY_TABLE = Delivery._meta.db_table
 
 
 @dataclass
@@ -124,17 +125,22 @@ def _service_open(service: Service) -> None:
 
 def _grant(ex: _Exchange, consumer: Subsystem) -> Grant:
     """The consumer's grant for the service and purpose, with the service and its provider:
-    one query on the way that succeeds; the refusals look further to say why."""
-    grant = (
-        Grant.objects.select_related("service__provider__member")
-        .filter(
-            consumer=consumer, service__provider__address=ex.provider,
-            service__code=ex.service_code, purpose=ex.purpose,
-        )
-        .exclude(status=GrantStatus.TERMINATED)
-        .order_by("-valid_from", "-id")
-        .first()
-    )  # fmt: skip
+    one query on the way that succeeds (cached per process, ``routes.py``); the refusals look
+    further to say why."""
+
+    def load() -> Grant | None:
+        return (
+            Grant.objects.select_related("service__provider__member")
+            .filter(
+                consumer=consumer, service__provider__address=ex.provider,
+                service__code=ex.service_code, purpose=ex.purpose,
+            )
+            .exclude(status=GrantStatus.TERMINATED)
+            .order_by("-valid_from", "-id")
+            .first()
+        )  # fmt: skip
+
+    grant = routes.lookup(("grant", consumer.pk, ex.provider, ex.service_code, ex.purpose), load)
     if grant is None:
         service = (
             Service.objects.select_related("provider__member")
@@ -183,16 +189,29 @@ def _rate(grant: Grant) -> None:
         raise RateLimitExceeded()
 
 
-def _replay(ex: _Exchange, consumer: Subsystem) -> Delivery | None:
-    delivery = Delivery.objects.filter(consumer=consumer, message_id=ex.message_id).first()
-    if delivery is not None and delivery.request_hash != ex.request_hash:
+def _replay(ex: _Exchange, consumer: Subsystem) -> tuple[int, bytes] | None:
+    """The stored answer (status, body) to this consumer's message id, if any; a different
+    request under the same id is refused. One statement by the unique index, written by hand
+    (it runs on every exchange)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT request_hash, status, body FROM {DELIVERY_TABLE} "  # noqa: S608
+            "WHERE consumer_id = %s AND message_id = %s",
+            [consumer.pk, ex.message_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    if row[0] != ex.request_hash:
         raise MessageReplayed()
-    return delivery
+    return int(row[1]), bytes(row[2])
 
 
 def _provider_call(
     ex: _Exchange, service: Service, fields: tuple[str, ...]
-) -> tuple[dict[str, Any], str]:
+) -> tuple[dict[str, Any], tuple[str, ...]]:
+    """The provider's data and the data subjects it is about (one PIN, several for a search,
+    none for a service about no one)."""
     member = service.provider.member
     try:
         if service.operation:
@@ -205,7 +224,8 @@ def _provider_call(
                     params=ex.params, path=ex.path,
                 )
             )  # fmt: skip
-            return result.data, result.subject_pin or ex.subject_pin
+            subjects = result.subjects or (result.subject_pin or ex.subject_pin,)
+            return result.data, subjects
         if member.is_remote:
             consumer = ex.consumer.address if ex.consumer else ""
             forwarded = logchain.body_hash(f"{consumer}|{ex.message_id}".encode())[:40]
@@ -215,7 +235,7 @@ def _provider_call(
                 message_id=f"fwd-{forwarded}", purpose=ex.purpose, subject_pin=ex.subject_pin,
                 params=ex.params, fields=fields,
             )  # fmt: skip
-            return data, ex.subject_pin
+            return data, (ex.subject_pin,)
         raise ProviderUnavailable()
     except ExchangeError:
         raise
@@ -233,32 +253,50 @@ def _encode(payload: Mapping[str, Any]) -> bytes:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def _log(ex: _Exchange, *, status: int, outcome: str, response: bytes, subject_pin: str) -> None:
+def _log(
+    ex: _Exchange,
+    *,
+    status: int,
+    outcome: str,
+    response: bytes,
+    subjects: Sequence[str],
+    store: bool = False,
+) -> None:
+    """Append the exchange's log rows (one per data subject; one row when there is none);
+    ``store``: keep the answer for replays, in the same transaction."""
     consumer, service = ex.consumer, ex.service
     provider_member = service.provider.member.code if service else ""
     parsed = parse_address(ex.provider)
-    logchain.append(
-        occurred_at=clock.real_now(),
-        values={
-            "message_id": ex.message_id[:100],
-            "consumer": consumer.address if consumer else "",
-            "consumer_member": consumer.member.code if consumer else "",
-            "actor_kind": str(ex.actor.kind),
-            "actor_id": ex.actor.id,
-            "actor_agency": ex.actor.agency_code,
-            "provider": ex.provider[:120],
-            "provider_member": provider_member or (parsed[0] if parsed else ""),
-            "service": ex.service_code[:60],
-            "purpose": ex.purpose[:60],
-            "subject_pin": subject_pin if PIN_RE.match(subject_pin) else "",
-            "fields": list(ex.returned),
-            "status": status,
-            "outcome": outcome,
-            "request_hash": ex.request_hash,
-            "response_hash": logchain.body_hash(response),
-            "duration_ms": int((time.monotonic() - ex.started) * 1000),
-        },
-    )
+    now = clock.real_now()
+    delivery = (
+        logchain.StoredAnswer(consumer_id=consumer.pk, message_id=ex.message_id,
+                              request_hash=ex.request_hash, status=status, body=response,
+                              created_at=now)
+        if store and consumer is not None
+        else None
+    )  # fmt: skip
+    common = {
+        "message_id": ex.message_id[:100],
+        "consumer": consumer.address if consumer else "",
+        "consumer_member": consumer.member.code if consumer else "",
+        "actor_kind": str(ex.actor.kind),
+        "actor_id": ex.actor.id,
+        "actor_agency": ex.actor.agency_code,
+        "provider": ex.provider[:120],
+        "provider_member": provider_member or (parsed[0] if parsed else ""),
+        "service": ex.service_code[:60],
+        "purpose": ex.purpose[:60],
+        "fields": list(ex.returned),
+        "status": status,
+        "outcome": outcome,
+        "request_hash": ex.request_hash,
+        "response_hash": logchain.body_hash(response),
+        "duration_ms": int((time.monotonic() - ex.started) * 1000),
+    }
+    rows = [
+        {**common, "subject_pin": pin if PIN_RE.match(pin) else ""} for pin in subjects or ("",)
+    ]
+    logchain.append(occurred_at=now, rows=rows, delivery=delivery)
 
 
 def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
@@ -276,15 +314,14 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
         returned = _fields(ex, grant)
         if service.concerns_person and not ex.subject_pin and not ex.params.get("ref"):
             raise BadRequest(code="subject_required")
-        delivery = _replay(ex, ex.consumer)
-        if delivery is not None:
+        stored = _replay(ex, ex.consumer)
+        if stored is not None:
             ex.returned = returned
-            body = bytes(delivery.body)
-            _log(ex, status=delivery.status, outcome="replayed", response=body,
-                 subject_pin=subject_pin)  # fmt: skip
-            return delivery.status, body, True
+            status, body = stored
+            _log(ex, status=status, outcome="replayed", response=body, subjects=(subject_pin,))
+            return status, body, True
         _rate(grant)
-        data, subject_pin = _provider_call(ex, service, returned)
+        data, subjects = _provider_call(ex, service, returned)
         ex.returned = tuple(name for name in returned if name in data)
         payload = {
             "message_id": ex.message_id,
@@ -293,20 +330,15 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
             "data": {name: data[name] for name in ex.returned},
         }
         body = _encode(payload)
-        with transaction.atomic():
-            _log(ex, status=200, outcome="ok", response=body, subject_pin=subject_pin)
-            # A racing request with the same message id stored the same request's answer.
-            Delivery.objects.bulk_create(
-                [Delivery(consumer=ex.consumer, message_id=ex.message_id,
-                          request_hash=ex.request_hash, status=200, body=body,
-                          created_at=clock.real_now())],
-                ignore_conflicts=True,
-            )  # fmt: skip
+        # The log rows (one per person the answer is about) and the stored answer in one
+        # transaction (one statement on PostgreSQL); a racing request with the same message id
+        # stored the same request's answer.
+        _log(ex, status=200, outcome="ok", response=body, subjects=subjects, store=True)
         return 200, body, False
     except ExchangeError as exc:
         body = _encode({"message_id": ex.message_id, "error": exc.as_dict()})
         ex.returned = ()
-        _log(ex, status=exc.http_status, outcome=exc.code, response=body, subject_pin=subject_pin)
+        _log(ex, status=exc.http_status, outcome=exc.code, response=body, subjects=(subject_pin,))
         log.info("exchange_refused", code=exc.code, service=ex.service_code)
         raise
 
@@ -352,7 +384,10 @@ def exchange_call(
 def _consumer_by_address(address: str) -> Subsystem | None:
     from egov.exchange.bootstrap import PLATFORM_CONSUMERS, bootstrap_ensure
 
-    consumer = Subsystem.objects.select_related("member").filter(address=address).first()
+    def load() -> Subsystem | None:
+        return Subsystem.objects.select_related("member").filter(address=address).first()
+
+    consumer = routes.lookup(("consumer", address), load)
     if consumer is None and address in PLATFORM_CONSUMERS:
         # A fresh database (tests, a new installation before `exchange_load`): the platform's
         # own standing set-up is created once, then used like any other.
@@ -367,21 +402,35 @@ def _consumer_by_address(address: str) -> Subsystem | None:
 
 def _consumer_by_token(bearer: str) -> tuple[Subsystem | None, str]:
     """The consumer subsystem whose OAuth2 client holds this valid bearer token with the
-    ``exchange`` scope, and the client's account. Two primary-key-like lookups."""
+    ``exchange`` scope, and the client's account (cached per process, ``routes.py``: a revoked
+    token is refused within ``EGOV_EXCHANGE_ROUTE_CACHE_SECONDS``; expiry is checked every time)."""
     if not bearer:
         return None, ""
-    token = (
-        AccessToken.objects.filter(token_checksum=hashlib.sha256(bearer.encode()).hexdigest())
-        .values_list("expires", "scope", "application__client_id", "application__user__public_id")
-        .first()
-    )
-    if token is None:
+    checksum = hashlib.sha256(bearer.encode()).hexdigest()
+
+    def load() -> tuple[Any, str, Subsystem | None, str] | None:
+        token = (
+            AccessToken.objects.filter(token_checksum=checksum)
+            .values_list(
+                "expires", "scope", "application__client_id", "application__user__public_id"
+            )
+            .first()
+        )
+        if token is None:
+            return None
+        expires, scope, client_id, account = token
+        consumer = (
+            Subsystem.objects.select_related("member").filter(oauth_client_id=client_id).first()
+        )
+        return expires, str(scope), consumer, str(account or "")
+
+    found = routes.lookup(("token", checksum), load)
+    if found is None:
         return None, ""
-    expires, scope, client_id, account = token
-    if expires is None or expires <= dj_timezone.now() or SCOPE not in str(scope).split():
+    expires, scope, consumer, account = found
+    if expires is None or expires <= dj_timezone.now() or SCOPE not in scope.split():
         return None, ""
-    consumer = Subsystem.objects.select_related("member").filter(oauth_client_id=client_id).first()
-    return consumer, str(account or "")
+    return consumer, account
 
 
 def gateway_handle(

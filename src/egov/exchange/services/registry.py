@@ -16,7 +16,7 @@ from egov.audit.services import audit_record
 from egov.core import clock, events
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
-from egov.exchange import workflow
+from egov.exchange import routes, workflow
 from egov.exchange.facade import address, parse_address
 from egov.exchange.models import DataItem, Member, Sensitivity, Service, Sharing, Subsystem
 from egov.identity import selectors as identity
@@ -55,6 +55,7 @@ def member_ensure(
                 before = {"base_url": member.base_url, "client": member.remote_client_id}
                 member.base_url, member.remote_client_id = base_url.rstrip("/"), remote_client_id
                 member.save(update_fields=["base_url", "remote_client_id"])
+                routes.mark_changed()
                 audit_record(
                     actor=actor, action="exchange.member_changed", subject_type="exchange.member",
                     subject_id=code,
@@ -66,6 +67,7 @@ def member_ensure(
             code=code, name=name or code, base_url=base_url.rstrip("/"),
             remote_client_id=remote_client_id, created_at=clock.now(),
         )  # fmt: skip
+        routes.mark_changed()
         audit_record(
             actor=actor, action="exchange.member_registered", subject_type="exchange.member",
             subject_id=code, diff={"base_url": [None, base_url]},
@@ -96,6 +98,7 @@ def subsystem_ensure(
                 old = subsystem.oauth_client_id
                 subsystem.oauth_client_id = oauth_client_id
                 subsystem.save(update_fields=["oauth_client_id"])
+                routes.mark_changed()
                 audit_record(
                     actor=actor, action="exchange.subsystem_changed",
                     subject_type="exchange.subsystem", subject_id=target,
@@ -106,6 +109,7 @@ def subsystem_ensure(
             member=member, code=code, address=target, name=name,
             oauth_client_id=oauth_client_id or None, created_at=clock.now(),
         )  # fmt: skip
+        routes.mark_changed()
         audit_record(
             actor=actor, action="exchange.subsystem_registered",
             subject_type="exchange.subsystem", subject_id=target,
@@ -185,6 +189,7 @@ def service_publish(
                      sharing=i.sharing, position=n)
             for n, i in enumerate(items)
         )  # fmt: skip
+        routes.mark_changed()
         audit_record(
             actor=actor, action="exchange.service_published", subject_type="exchange.service",
             subject_id=str(service.public_id),
@@ -231,6 +236,7 @@ def service_act(
         service.restore_expected_at = restore_expected_at if action == "suspend" else None
         service.updated_at = clock.now()
         service.save(update_fields=["status", "status_reason", "restore_expected_at", "updated_at"])
+        routes.mark_changed()
         audit_record(
             actor=actor, action=f"exchange.service_{workflow.PAST[action]}",
             subject_type="exchange.service", subject_id=service_id,

@@ -50,6 +50,7 @@ def test_bootstrap_is_idempotent(world: World) -> None:
     assert codes == [
         ("population", "citizen-get"),
         ("population", "citizen-record"),
+        ("population", "citizen-search"),
         ("population", "citizen-verify"),
         ("population", "household-members"),
         ("population", "residence-as-of"),

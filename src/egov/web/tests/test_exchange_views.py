@@ -47,13 +47,18 @@ def test_who_used_my_data_shows_the_prefill_of_a_submission(
     page = client.get("/en/my-data-log/")
     assert page.status_code == 200
     html = page.content.decode()
-    assert "1 access" in html
+    # The applicant's identification (name, unit) and the prefill: two reads, both logged.
+    assert "2 accesses" in html
     assert "Filling in your application form" in html
+    assert "Identifying you as the applicant of a dossier" in html
     assert "Cổng Dịch vụ công quốc gia" in html
     assert "Văn phòng Chính phủ" in html
     csv = client.get("/en/my-data-log/export.csv").content.decode("utf-8-sig")
     assert csv.splitlines()[0] == "When,Agency,System,Service,Purpose,Data items"
-    assert "dossier_prefill" in csv.splitlines()[1]
+    assert sorted(line.split(",")[4] for line in csv.splitlines()[1:]) == [
+        "dossier_applicant",
+        "dossier_prefill",
+    ]
     other = Client()
     verified_login(other, dossier_world.other_citizen)
     assert "No access to your data is recorded." in other.get("/en/my-data-log/").content.decode()

@@ -152,6 +152,19 @@ def test_search_query_count() -> None:
     assert "Nguyễn Thị Lan" in hcm.get("/en/population/?name=nguyen").content.decode()
 
 
+def test_the_search_is_in_the_log_of_every_citizen_listed() -> None:
+    from egov.exchange import selectors as exchange
+
+    hcm = _official("hcm", HCM_POLICE)
+    assert "Nguyễn" in hcm.get("/en/population/?name=nguyen").content.decode()
+    [access] = exchange.subject_accesses(pin=AN)
+    assert (access.service, access.purpose, access.agency_code) == (
+        "citizen-search",
+        "population.back_office",
+        HCM_POLICE,
+    )
+
+
 def test_vital_event_forms() -> None:
     hcm = _official("hcm", HCM_POLICE)
     ref = _ref(AN)
