@@ -16,7 +16,8 @@ from egov.audit.services import audit_record
 from egov.core import clock, events
 from egov.core.actor import Actor
 from egov.reporting import metrics, sources
-from egov.reporting.models import MonthlyFact, ProcessedEvent
+from egov.reporting.geography import home, homes
+from egov.reporting.models import AreaMonthlyFact, MonthlyFact, ProcessedEvent
 from egov.reporting.periods import report_month
 from egov.reporting.regimes import regimes_load
 from egov.reporting.selectors import facts_cache_clear
@@ -48,18 +49,26 @@ def report_csv_values(*, regime_code: str, content: bytes) -> dict[str, object]:
 log = structlog.get_logger(__name__)
 
 
+def _upsert(
+    model: type[MonthlyFact] | type[AreaMonthlyFact], key: dict[str, object], value: int
+) -> None:
+    if model.objects.filter(**key).update(value=F("value") + value):
+        return
+    try:
+        with transaction.atomic():
+            model.objects.create(**key, value=value)
+    except IntegrityError:  # created by a concurrent event a moment ago
+        model.objects.filter(**key).update(value=F("value") + value)
+
+
 def _add(agency_code: str, month: dt.date, deltas: Mapping[str, int]) -> None:
+    """Add to the agency's counters and to its area's (``geography.home``)."""
+    area = home(agency_code)
     for metric, value in deltas.items():
         if not value:
             continue
-        key = {"agency_code": agency_code, "month": month, "metric": metric}
-        if MonthlyFact.objects.filter(**key).update(value=F("value") + value):
-            continue
-        try:
-            with transaction.atomic():
-                MonthlyFact.objects.create(**key, value=value)
-        except IntegrityError:  # created by a concurrent event a moment ago
-            MonthlyFact.objects.filter(**key).update(value=F("value") + value)
+        _upsert(MonthlyFact, {"agency_code": agency_code, "month": month, "metric": metric}, value)
+        _upsert(AreaMonthlyFact, {"area": area, "month": month, "metric": metric}, value)
 
 
 def event_apply(
@@ -129,6 +138,15 @@ def _collect() -> tuple[dict[tuple[str, dt.date, str], int], RebuildResult]:
     return rows, RebuildResult(counts[0], counts[1], counts[2], len(rows))
 
 
+def _areas(rows: Mapping[tuple[str, dt.date, str], int]) -> dict[tuple[str, dt.date, str], int]:
+    """The area rollups of agency rollups (each agency under its ``geography.home``)."""
+    area_of = homes(refresh=True)
+    areas: dict[tuple[str, dt.date, str], int] = defaultdict(int)
+    for (agency, month, metric), value in rows.items():
+        areas[(area_of.get(agency, ""), month, metric)] += value
+    return {key: value for key, value in areas.items() if value}
+
+
 def rollups_rebuild(*, actor: Actor) -> RebuildResult:
     """Recompute every rollup from the source modules (dossier steps, ratings, payments) in one
     transaction; when they already hold exactly that, nothing is written (idempotent). Events
@@ -137,19 +155,34 @@ def rollups_rebuild(*, actor: Actor) -> RebuildResult:
     events.dispatch_pending()
     with transaction.atomic():
         rows, result = _collect()
+        areas = _areas(rows)
         current = {
             (agency, month, metric): value
             for agency, month, metric, value in MonthlyFact.objects.select_for_update()
             .values_list("agency_code", "month", "metric", "value")
             .iterator(chunk_size=5000)
         }
-        if current == rows:
+        current_areas = {
+            (area, month, metric): value
+            for area, month, metric, value in AreaMonthlyFact.objects.select_for_update()
+            .values_list("area", "month", "metric", "value")
+            .iterator(chunk_size=5000)
+        }
+        if current == rows and current_areas == areas:
             return result  # nothing to change: no write, no audit record
         MonthlyFact.objects.all().delete()
         MonthlyFact.objects.bulk_create(
             [
                 MonthlyFact(agency_code=agency, month=month, metric=metric, value=value)
                 for (agency, month, metric), value in sorted(rows.items())
+            ],
+            batch_size=2000,
+        )
+        AreaMonthlyFact.objects.all().delete()
+        AreaMonthlyFact.objects.bulk_create(
+            [
+                AreaMonthlyFact(area=area, month=month, metric=metric, value=value)
+                for (area, month, metric), value in sorted(areas.items())
             ],
             batch_size=2000,
         )
