@@ -9,8 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import structlog
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from egov.audit.services import audit_record
 from egov.core import clock, events
@@ -50,25 +49,33 @@ log = structlog.get_logger(__name__)
 
 
 def _upsert(
-    model: type[MonthlyFact] | type[AreaMonthlyFact], key: dict[str, object], value: int
+    model: type[MonthlyFact] | type[AreaMonthlyFact],
+    key_field: str,
+    key: str,
+    month: dt.date,
+    deltas: Mapping[str, int],
 ) -> None:
-    if model.objects.filter(**key).update(value=F("value") + value):
+    """Add ``deltas`` to one key's counters of ``month`` in one statement (insert, or add to
+    the existing row on the unique key; safe against a concurrent event)."""
+    rows = [(key, month, metric, value) for metric, value in deltas.items() if value]
+    if not rows:
         return
-    try:
-        with transaction.atomic():
-            model.objects.create(**key, value=value)
-    except IntegrityError:  # created by a concurrent event a moment ago
-        model.objects.filter(**key).update(value=F("value") + value)
+    table = connection.ops.quote_name(model._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    # Table and column names come from the models, never from input; values are parameters.
+    insert = f"INSERT INTO {table} ({key_field}, month, metric, value) VALUES {values} "  # noqa: S608
+    sql = insert + (
+        f"ON CONFLICT (month, metric, {key_field}) DO UPDATE SET value = {table}.value + "
+        "excluded.value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for row in rows for param in row])
 
 
 def _add(agency_code: str, month: dt.date, deltas: Mapping[str, int]) -> None:
-    """Add to the agency's counters and to its area's (``geography.home``)."""
-    area = home(agency_code)
-    for metric, value in deltas.items():
-        if not value:
-            continue
-        _upsert(MonthlyFact, {"agency_code": agency_code, "month": month, "metric": metric}, value)
-        _upsert(AreaMonthlyFact, {"area": area, "month": month, "metric": metric}, value)
+    """Add to the agency's counters and to its area's (``geography.home``): two statements."""
+    _upsert(MonthlyFact, "agency_code", agency_code, month, deltas)
+    _upsert(AreaMonthlyFact, "area", home(agency_code), month, deltas)
 
 
 def event_apply(
