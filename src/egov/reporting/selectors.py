@@ -66,6 +66,7 @@ __all__ = [
 
 Counters = dict[str, int]
 KINDS = ("agency", "province", "ministry", "nation")
+ALERT_METRICS = (metrics.PROCESSED, metrics.LATE)
 
 
 def current_period(periodicity: Periodicity = Periodicity.MONTHLY) -> Period:
@@ -74,12 +75,19 @@ def current_period(periodicity: Periodicity = Periodicity.MONTHLY) -> Period:
 
 
 def _query_sums(
-    months: Sequence[dt.date], agency_codes: Sequence[str] = (), *, areas: bool = False
+    months: Sequence[dt.date],
+    agency_codes: Sequence[str] = (),
+    *,
+    areas: bool = False,
+    only: tuple[str, ...] = (),
 ) -> dict[str, Counters]:
-    """Agency (or area) -> metric -> sum over ``months``, in one statement."""
+    """Agency (or area) -> metric (all, or ``only`` these) -> sum over ``months``, in one
+    statement."""
     model = AreaMonthlyFact if areas else MonthlyFact
     field = "area" if areas else "agency_code"
     rows = model.objects.filter(month__in=list(months))
+    if only:
+        rows = rows.filter(metric__in=list(only))
     if agency_codes:
         rows = rows.filter(**{f"{field}__in": list(agency_codes)})
     result: dict[str, Counters] = defaultdict(dict)
@@ -109,7 +117,9 @@ def _query_facts(
 # when they are rebuilt: the sums of closed months are kept per process for CACHE_SECONDS
 # (``facts_cache_clear`` empties them; ``rollups_rebuild`` does in its own process).
 CACHE_SECONDS = 300.0
-_closed: dict[tuple[bool, tuple[dt.date, ...]], tuple[float, dict[str, Counters]]] = {}
+_closed: dict[
+    tuple[bool, tuple[str, ...], tuple[dt.date, ...]], tuple[float, dict[str, Counters]]
+] = {}
 _closed_lock = threading.Lock()
 
 
@@ -150,37 +160,47 @@ def _closed_nation(months: Sequence[dt.date]) -> dict[dt.date, Counters]:
     return found
 
 
-def _closed_facts(months: tuple[dt.date, ...], *, areas: bool = False) -> dict[str, Counters]:
+def _closed_facts(
+    months: tuple[dt.date, ...], *, areas: bool = False, only: tuple[str, ...] = ()
+) -> dict[str, Counters]:
     now = time.monotonic()
     with _closed_lock:
-        hit = _closed.get((areas, months))
+        hit = _closed.get((areas, only, months))
     if hit is not None and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    found = _query_sums(months, areas=areas)
+    found = _query_sums(months, areas=areas, only=only)
     with _closed_lock:
         if len(_closed) > 256:
             _closed.clear()
-        _closed[(areas, months)] = (now, found)
+        _closed[(areas, only, months)] = (now, found)
     return found
 
 
 def _facts(
-    months: Iterable[dt.date], agency_codes: Sequence[str] = (), *, areas: bool = False
+    months: Iterable[dt.date],
+    agency_codes: Sequence[str] = (),
+    *,
+    areas: bool = False,
+    only: tuple[str, ...] = (),
 ) -> dict[str, Counters]:
-    """Agency (or area, ``areas``) -> metric -> sum over ``months``: closed months from the
-    per-process cache, the running month (and any later) read live."""
+    """Agency (or area, ``areas``) -> metric (all, or ``only`` these) -> sum over ``months``:
+    closed months from the per-process cache, the running month (and any later) read live."""
     wanted = sorted(set(months))
     if agency_codes:
-        return _query_sums(wanted, agency_codes, areas=areas)
+        return _query_sums(wanted, agency_codes, areas=areas, only=only)
     running = report_month(clock.today())
     closed = tuple(m for m in wanted if m < running)
     live = [m for m in wanted if m >= running]
     if not live:
-        return _closed_facts(closed, areas=areas)
+        return _closed_facts(closed, areas=areas, only=only)
     if not closed:
-        return _query_sums(live, areas=areas)
+        return _query_sums(live, areas=areas, only=only)
     result: dict[str, Counters] = defaultdict(dict)
-    for part in (_closed_facts(closed, areas=areas), _query_sums(live, areas=areas)):
+    parts = (
+        _closed_facts(closed, areas=areas, only=only),
+        _query_sums(live, areas=areas, only=only),
+    )
+    for part in parts:
         for key, values in part.items():
             bucket = result[key]
             for metric, value in values.items():
@@ -217,6 +237,14 @@ class Snapshot:
     def facts(self) -> dict[str, Counters]:
         """Agency -> metric -> sum over the period."""
         return _facts(self.period.months)
+
+    @cached_property
+    def alert_facts(self) -> dict[str, Counters]:
+        """Agency -> the counters the alerts need (``facts`` when already read; otherwise only
+        those metrics: a fraction of the rows)."""
+        if "facts" in self.__dict__:
+            return self.facts
+        return _facts(self.period.months, only=ALERT_METRICS)
 
     @cached_property
     def areas(self) -> dict[str, Counters]:
@@ -417,7 +445,7 @@ def alerts(*, period: Period, snap: Snapshot | None = None) -> list[Alert]:
             found.append(
                 Alert("low_level4", agency, snap.geo.agency_name(agency), share, level4_min)
             )
-    for agency, counters in snap.facts.items():
+    for agency, counters in snap.alert_facts.items():
         processed = counters.get(metrics.PROCESSED, 0)
         if processed <= 0:
             continue
