@@ -126,6 +126,10 @@ def _collect() -> tuple[dict[tuple[str, dt.date, str], int], RebuildResult]:
                 timeliness=fact.timeliness,
                 received_at=fact.received_at,
                 occurred_at=fact.occurred_at,
+                fee_due=metrics.submission_fee_asked(action=fact.action, channel=fact.channel)
+                and sources.submission_fee_due(
+                    procedure_code=fact.procedure_code, on=clock.local_date(fact.occurred_at)
+                ),
             ),
         )
     for rating in sources.rating_facts():

@@ -109,7 +109,8 @@ def test_rebuild_equals_incremental(
     assert {a for a, _m, _k, _v in incremental_areas} == {"79"}
     assert sum(v for *_k, v in incremental_areas) == sum(v for *_k, v in incremental)
     assert {m for _a, _m, m, _v in incremental} >= {
-        "received", "processed", "results", "ratings", "payment_requests", "payments", "refunds"
+        "received", "processed", "results", "ratings", "payment_requests", "submission_fees",
+        "payments", "refunds"
     }  # fmt: skip
     facts = [PaymentFact("o9", "X", JUSTICE, "p", 200_000, "demo", at(2026, 11, 5), 50_000,
                          at(2026, 11, 20))]  # fmt: skip
