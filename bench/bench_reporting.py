@@ -223,6 +223,7 @@ def _events(codes: list[str]) -> tuple[list[float], list[float]]:
     for i in range(EVENTS):
         payload = {
             "agency_code": codes[i % len(codes)], "channel": 2, "action": "submit",
+            "procedure_code": "0.000001",
             "timeliness": "", "received_at": "", "occurred_at": now.isoformat(),
         }  # fmt: skip
         began = time.perf_counter()
