@@ -11,10 +11,13 @@ the shape the rollups are rebuilt from: agency, channel, submission, reception a
 times, timeliness; narrower than ``dossiers_dossier``, so the raw scan measured here is a lower
 bound of the real one); ~2,000 synthetic commune agencies under the 34 provincial committees
 besides the directory's 87 (skewed shares); then the rollups built from the facts by one
-set-based ``INSERT ... SELECT ... GROUP BY`` (the SQL form of ``reporting_rebuild``).
+set-based ``INSERT ... SELECT ... GROUP BY`` (the SQL form of ``reporting_rebuild``), and the
+area rollups from those (each agency under its ``geography.home``; rebuilt when missing, so a
+database generated before them is reused).
 The running month's rollups are read live; closed months change only on a rebuild (events add
 to the month they happen in), so their sums are cached per process (``selectors``): both are
-measured. The raw scan is of a closed month's dossiers. Target: overview and ranking p99 <
+measured, and both reads again with that cache emptied before each sample. The raw scan is of
+a closed month's dossiers. Target: overview and ranking p99 <
 200 ms on PostgreSQL.
 """
 
