@@ -148,9 +148,19 @@ class Indicators:
         return self.count(m.PAYMENT_REQUESTS)
 
     @property
+    def submission_fees(self) -> int:
+        return self.count(m.SUBMISSION_FEES)
+
+    @property
+    def payments_due(self) -> int:
+        """Payment obligations that arose: fees asked during processing (``request_payment``
+        steps) plus online submissions of a procedure charging a fee payable online."""
+        return self.payment_requests + self.submission_fees
+
+    @property
     def payment_share(self) -> float | None:
-        """Payments made online, of the payments asked for (at most 100)."""
-        share = _share(self.payments, self.payment_requests)
+        """Payments made online, of the payment obligations that arose (at most 100)."""
+        share = _share(self.payments, self.payments_due)
         return None if share is None else min(share, 100.0)
 
     @property

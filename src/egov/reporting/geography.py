@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from egov.agencies import selectors as agencies
 from egov.agencies.facade import AgencyInfo
@@ -36,6 +36,17 @@ class Geography:
     province_names: dict[str, str]
     ministry_names: dict[str, str]
     provinces: tuple[str, ...]  # every province of the view, by code (ranked even when empty)
+    # An area of the area rollups (see ``home``) -> the province it counts under in this view;
+    # areas that are not provinces are absent.
+    area_province: dict[str, str] = field(default_factory=dict)
+
+    def area_key(self, kind: str, area: str) -> str | None:
+        """The province / ministry / nation an area's sums count under (``None``: none)."""
+        if kind == "province":
+            return self.area_province.get(area)
+        if kind == "ministry":
+            return area if area in self.ministry_names else None
+        return "VN"
 
     def agency_name(self, code: str) -> str:
         info = self.agencies.get(code)
@@ -80,6 +91,46 @@ _lock = threading.Lock()
 def geography_cache_clear() -> None:
     with _lock:
         _cache.clear()
+        _homes.clear()
+
+
+def _home(code: str, by_code: dict[str, AgencyInfo]) -> str:
+    return _own_province(code, by_code) or _top(code, by_code)
+
+
+# Agency -> its *area*: the province recorded for the agency (its own unit, or its parent
+# chain's; the as-was code, restated when read) or, without one, the top of its parent chain
+# (a ministry or another national agency). The area rollups are kept per area, so a ranking
+# reads tens of rows per month instead of one per agency. Kept per process like the mapping;
+# an agency not found refreshes it (at most every ``HOME_REFRESH_SECONDS``).
+HOME_REFRESH_SECONDS = 10.0
+_homes: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def homes(*, refresh: bool = False) -> dict[str, str]:
+    """Every agency's area (see ``home``), cached per process for ``CACHE_SECONDS``."""
+    now = time.monotonic()
+    with _lock:
+        hit = _homes.get("all")
+    if not refresh and hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    by_code = {a.code: a for a in _agency_list()}
+    built = {code: _home(code, by_code) for code in by_code}
+    with _lock:
+        _homes["all"] = (now, built)
+    return built
+
+
+def home(agency_code: str) -> str:
+    """The area whose rollups count ``agency_code`` ("" for an agency not in the directory:
+    it counts in the nation only)."""
+    found = homes().get(agency_code)
+    if found is None:
+        with _lock:
+            hit = _homes.get("all")
+        if hit is None or time.monotonic() - hit[0] >= HOME_REFRESH_SECONDS:
+            found = homes(refresh=True).get(agency_code)
+    return found or ""
 
 
 def geography(*, restated: bool, as_of: dt.date, today: dt.date) -> Geography:
@@ -106,12 +157,14 @@ def _build(*, restated: bool, as_of: dt.date, today: dt.date) -> Geography:
     names = dict(current) if restated else {u.code: u.name for u in geo.provinces(as_of=as_of)}
     successor: dict[str, str] = {}
     province_of: dict[str, str] = {}
+    area_province: dict[str, str] = {}
     ministry_of: dict[str, str] = {}
     for agency in listed:
         own = _own_province(agency.code, by_code)
         if not own:
             ministry_of[agency.code] = _top(agency.code, by_code)
             continue
+        recorded = own
         if restated and own not in current:
             if own not in successor:
                 try:
@@ -125,6 +178,7 @@ def _build(*, restated: bool, as_of: dt.date, today: dt.date) -> Geography:
             except NotFound:
                 names[own] = own
         province_of[agency.code] = own
+        area_province[recorded] = own
     ministries = {code: by_code[code].name for code in set(ministry_of.values())}
     ministries = {
         code: name for code, name in ministries.items() if by_code[code].kind in RANKED_KINDS
@@ -136,4 +190,5 @@ def _build(*, restated: bool, as_of: dt.date, today: dt.date) -> Geography:
         province_names=names,
         ministry_names=ministries,
         provinces=tuple(sorted(names)),
+        area_province=area_province,
     )

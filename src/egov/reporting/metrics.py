@@ -19,6 +19,9 @@ DURATION_SECONDS = "duration_s"  # sum over processed dossiers of (decision - re
 DURATION_COUNT = "duration_n"  # processed dossiers with a reception time
 RESULTS = "results"  # signed electronic results issued (``approve``)
 PAYMENT_REQUESTS = "payment_requests"  # ``request_payment`` steps (fees asked during processing)
+# Online submissions of a procedure whose version in force that day charges a fee payable
+# online: the fee is due at submission (the payments module's ``submission`` obligation).
+SUBMISSION_FEES = "submission_fees"
 PAYMENTS = "payments"  # payments completed online (``payment.completed``)
 PAYMENTS_AMOUNT = "payments_vnd"
 REFUNDS = "refunds"
@@ -38,6 +41,7 @@ ALL = (
     DURATION_COUNT,
     RESULTS,
     PAYMENT_REQUESTS,
+    SUBMISSION_FEES,
     PAYMENTS,
     PAYMENTS_AMOUNT,
     REFUNDS,
@@ -57,13 +61,17 @@ def transition_deltas(
     timeliness: str,
     received_at: dt.datetime | None,
     occurred_at: dt.datetime,
+    fee_due: bool = False,
 ) -> dict[str, int]:
-    """What one dossier step adds to its agency's counters in the month it happened."""
+    """What one dossier step adds to its agency's counters in the month it happened
+    (``fee_due``: the procedure charges a fee payable online at submission that day)."""
     deltas: dict[str, int] = {}
     if action == "submit":
         deltas[RECEIVED] = 1
         if channel == ONLINE_CHANNEL:
             deltas[RECEIVED_ONLINE] = 1
+            if fee_due:
+                deltas[SUBMISSION_FEES] = 1
     elif action in ("approve", "stop"):
         deltas[PROCESSED] = 1
         if timeliness in _TIMELINESS:
@@ -76,6 +84,11 @@ def transition_deltas(
     elif action == "request_payment":
         deltas[PAYMENT_REQUESTS] = 1
     return deltas
+
+
+def submission_fee_asked(*, action: str, channel: int) -> bool:
+    """Whether a step needs to know if its procedure charges a fee at submission."""
+    return action == "submit" and channel == ONLINE_CHANNEL
 
 
 def rating_deltas(*, scores: Mapping[str, int]) -> dict[str, int]:

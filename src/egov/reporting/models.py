@@ -42,6 +42,33 @@ class MonthlyFact(models.Model):
         return f"{self.agency_code} {self.month:%Y-%m} {self.metric}={self.value}"
 
 
+class AreaMonthlyFact(models.Model):
+    """The same counters summed per *area* and report month, kept by the same events in the
+    same transaction: ``area`` is the province code recorded for the agency (as-was; restated
+    to the current units when read) or, for an agency without one, the top of its parent chain
+    (a ministry). Rankings and national figures read these: tens of rows per month."""
+
+    area = models.CharField(max_length=35)
+    month = models.DateField()
+    metric = models.CharField(max_length=24)
+    value = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "metric", "area"], name="reporting_area_key")
+        ]
+        indexes = [
+            models.Index(
+                fields=["month", "area", "metric"],
+                include=["value"],
+                name="reporting_area_month_idx",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.month:%Y-%m} {self.metric}={self.value}"
+
+
 class ProcessedEvent(models.Model):
     """An outbox event already counted in the rollups: a re-dispatch changes nothing."""
 

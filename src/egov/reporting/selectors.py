@@ -13,10 +13,11 @@ import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import Max, Sum
+from django.db.models import Max, QuerySet, Sum
 
 from egov.catalogue import selectors as catalogue
 from egov.core import clock
@@ -34,7 +35,7 @@ from egov.reporting.facade import (
     SubmissionStatus,
 )
 from egov.reporting.geography import Geography, geography
-from egov.reporting.models import MonthlyFact, ReportRegime, ReportSubmission
+from egov.reporting.models import AreaMonthlyFact, MonthlyFact, ReportRegime, ReportSubmission
 from egov.reporting.periods import Period, Periodicity, report_month
 from egov.reporting.submissions import deadline_of
 
@@ -65,6 +66,7 @@ __all__ = [
 
 Counters = dict[str, int]
 KINDS = ("agency", "province", "ministry", "nation")
+ALERT_METRICS = (metrics.PROCESSED, metrics.LATE)
 
 
 def current_period(periodicity: Periodicity = Periodicity.MONTHLY) -> Period:
@@ -72,36 +74,52 @@ def current_period(periodicity: Periodicity = Periodicity.MONTHLY) -> Period:
     return Period.containing(clock.today(), periodicity)
 
 
-def _query_facts(
-    months: Sequence[dt.date], agency_codes: Sequence[str] = ()
+def _query_sums(
+    months: Sequence[dt.date],
+    agency_codes: Sequence[str] = (),
+    *,
+    areas: bool = False,
+    only: tuple[str, ...] = (),
 ) -> dict[str, Counters]:
-    rows = MonthlyFact.objects.filter(month__in=list(months))
+    """Agency (or area) -> metric (all, or ``only`` these) -> sum over ``months``, in one
+    statement."""
+    model = AreaMonthlyFact if areas else MonthlyFact
+    field = "area" if areas else "agency_code"
+    rows = model.objects.filter(month__in=list(months))
+    if only:
+        rows = rows.filter(metric__in=list(only))
     if agency_codes:
-        rows = rows.filter(agency_code__in=list(agency_codes))
+        rows = rows.filter(**{f"{field}__in": list(agency_codes)})
     result: dict[str, Counters] = defaultdict(dict)
     if len(months) == 1:  # one row per key: no aggregation needed (index-only scan)
-        pairs = rows.values_list("agency_code", "metric", "value")
+        pairs = rows.values_list(field, "metric", "value")
     else:
         pairs = (
-            rows.values("agency_code", "metric")
-            .annotate(v=Sum("value"))
-            .values_list("agency_code", "metric", "v")
+            rows.values(field, "metric").annotate(v=Sum("value")).values_list(field, "metric", "v")
         )
     # The statement Django builds, fetched on a plain cursor: thousands of small tuples per
     # month, without the queryset's per-row machinery.
     sql, params = pairs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for agency, metric, value in cursor.fetchall():
-            result[agency][metric] = int(value or 0)
+        for key, metric, value in cursor.fetchall():
+            result[key][metric] = int(value or 0)
     return result
+
+
+def _query_facts(
+    months: Sequence[dt.date], agency_codes: Sequence[str] = ()
+) -> dict[str, Counters]:
+    return _query_sums(months, agency_codes)
 
 
 # Events add to the month they happen in, so the rollups of a closed report month change only
 # when they are rebuilt: the sums of closed months are kept per process for CACHE_SECONDS
 # (``facts_cache_clear`` empties them; ``rollups_rebuild`` does in its own process).
 CACHE_SECONDS = 300.0
-_closed: dict[tuple[dt.date, ...], tuple[float, dict[str, Counters]]] = {}
+_closed: dict[
+    tuple[bool, tuple[str, ...], tuple[dt.date, ...]], tuple[float, dict[str, Counters]]
+] = {}
 _closed_lock = threading.Lock()
 
 
@@ -128,7 +146,7 @@ def _closed_nation(months: Sequence[dt.date]) -> dict[dt.date, Counters]:
     if missing:
         fresh: dict[dt.date, Counters] = {m: {} for m in missing}
         rows = (
-            MonthlyFact.objects.filter(month__in=missing)
+            AreaMonthlyFact.objects.filter(month__in=missing)
             .values("month", "metric")
             .annotate(v=Sum("value"))
             .values_list("month", "metric", "v")
@@ -142,37 +160,49 @@ def _closed_nation(months: Sequence[dt.date]) -> dict[dt.date, Counters]:
     return found
 
 
-def _closed_facts(months: tuple[dt.date, ...]) -> dict[str, Counters]:
+def _closed_facts(
+    months: tuple[dt.date, ...], *, areas: bool = False, only: tuple[str, ...] = ()
+) -> dict[str, Counters]:
     now = time.monotonic()
     with _closed_lock:
-        hit = _closed.get(months)
+        hit = _closed.get((areas, only, months))
     if hit is not None and now - hit[0] < CACHE_SECONDS:
         return hit[1]
-    found = _query_facts(months)
+    found = _query_sums(months, areas=areas, only=only)
     with _closed_lock:
         if len(_closed) > 256:
             _closed.clear()
-        _closed[months] = (now, found)
+        _closed[(areas, only, months)] = (now, found)
     return found
 
 
-def _facts(months: Iterable[dt.date], agency_codes: Sequence[str] = ()) -> dict[str, Counters]:
-    """Agency -> metric -> sum over ``months``: closed months from the per-process cache, the
-    running month (and any later) read live."""
+def _facts(
+    months: Iterable[dt.date],
+    agency_codes: Sequence[str] = (),
+    *,
+    areas: bool = False,
+    only: tuple[str, ...] = (),
+) -> dict[str, Counters]:
+    """Agency (or area, ``areas``) -> metric (all, or ``only`` these) -> sum over ``months``:
+    closed months from the per-process cache, the running month (and any later) read live."""
     wanted = sorted(set(months))
     if agency_codes:
-        return _query_facts(wanted, agency_codes)
+        return _query_sums(wanted, agency_codes, areas=areas, only=only)
     running = report_month(clock.today())
     closed = tuple(m for m in wanted if m < running)
     live = [m for m in wanted if m >= running]
     if not live:
-        return _closed_facts(closed)
+        return _closed_facts(closed, areas=areas, only=only)
     if not closed:
-        return _query_facts(live)
+        return _query_sums(live, areas=areas, only=only)
     result: dict[str, Counters] = defaultdict(dict)
-    for part in (_closed_facts(closed), _query_facts(live)):
-        for agency, values in part.items():
-            bucket = result[agency]
+    parts = (
+        _closed_facts(closed, areas=areas, only=only),
+        _query_sums(live, areas=areas, only=only),
+    )
+    for part in parts:
+        for key, values in part.items():
+            bucket = result[key]
             for metric, value in values.items():
                 bucket[metric] = bucket.get(metric, 0) + value
     return result
@@ -195,21 +225,36 @@ def geography_for(period: Period, *, restated: bool = True) -> Geography:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What one page needs for one period, read once: the agency mapping, the rollup sums per
-    agency and the catalogue's offer counts (four queries)."""
+    """What one page needs for one period, read at most once each: the agency mapping, the
+    catalogue's offer counts, and (on first use) the rollup sums per area (provinces,
+    ministries, the nation) and per agency (agency lists and alerts)."""
 
     period: Period
     geo: Geography
-    facts: dict[str, Counters]
     offers: dict[str, tuple[int, int, int]]
+
+    @cached_property
+    def facts(self) -> dict[str, Counters]:
+        """Agency -> metric -> sum over the period."""
+        return _facts(self.period.months)
+
+    @cached_property
+    def alert_facts(self) -> dict[str, Counters]:
+        """Agency -> the counters the alerts need (``facts`` when already read; otherwise only
+        those metrics: a fraction of the rows)."""
+        if "facts" in self.__dict__:
+            return self.facts
+        return _facts(self.period.months, only=ALERT_METRICS)
+
+    @cached_property
+    def areas(self) -> dict[str, Counters]:
+        """Area (``geography.home``) -> metric -> sum over the period."""
+        return _facts(self.period.months, areas=True)
 
 
 def snapshot(period: Period, *, restated: bool = True) -> Snapshot:
     return Snapshot(
-        period=period,
-        geo=geography_for(period, restated=restated),
-        facts=_facts(period.months),
-        offers=_offers(period),
+        period=period, geo=geography_for(period, restated=restated), offers=_offers(period)
     )
 
 
@@ -238,11 +283,15 @@ def _combine(
     facts: dict[str, Counters],
     offers: dict[str, tuple[int, int, int]],
     geo: Geography,
+    *,
+    areas: bool = False,
 ) -> dict[str, Indicators]:
+    """Indicators per ``kind`` key: ``facts`` are per agency, or per area (``areas``);
+    ``offers`` are per agency."""
     counters: dict[str, Counters] = defaultdict(lambda: defaultdict(int))
     offered: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-    for agency, values in facts.items():
-        key = _group_key(kind, agency, geo)
+    for source, values in facts.items():
+        key = geo.area_key(kind, source) if areas else _group_key(kind, source, geo)
         if key is None:
             continue
         for metric, value in values.items():
@@ -280,7 +329,10 @@ def indicators_by(
     if kind not in KINDS:
         raise ValueError(kind)
     snap = snap or snapshot(period, restated=restated)
-    combined = _combine(kind, snap.facts, snap.offers, snap.geo)
+    if kind == "agency":
+        combined = _combine(kind, snap.facts, snap.offers, snap.geo)
+    else:
+        combined = _combine(kind, snap.areas, snap.offers, snap.geo, areas=True)
     return [combined[key] for key in sorted(combined)]
 
 
@@ -319,6 +371,7 @@ def indicators_series(
     geo = geo or geography_for(max(periods))
     per_period: dict[Period, Counters] = {p: defaultdict(int) for p in periods}
     running = report_month(clock.today())
+    rows: QuerySet[AreaMonthlyFact] | QuerySet[MonthlyFact] | None
     if kind == "nation":
         # Closed months from the cache (summed here), the running one with one grouped query.
         closed = _closed_nation([m for m in months if m < running])
@@ -326,10 +379,16 @@ def indicators_series(
             for metric, value in totals.items():
                 per_period[months[month]][metric] += value
         live = [m for m in months if m >= running]
-        rows = MonthlyFact.objects.filter(month__in=live) if live else None
+        rows = AreaMonthlyFact.objects.filter(month__in=live) if live else None
+    elif kind == "agency":
+        rows = MonthlyFact.objects.filter(month__in=list(months), agency_code=key)
     else:
-        members = [a for a in geo.agencies if _group_key(kind, a, geo) == key]
-        rows = MonthlyFact.objects.filter(month__in=list(months), agency_code__in=members)
+        members = (
+            [area for area, province in geo.area_province.items() if province == key]
+            if kind == "province"
+            else [key]
+        )
+        rows = AreaMonthlyFact.objects.filter(month__in=list(months), area__in=members)
     if rows is not None:
         for month, metric, value in (
             rows.values("month", "metric")
@@ -365,7 +424,8 @@ def index_history(
     geo = geo or geography_for(ordered[-1])
     history: dict[str, list[float]] = defaultdict(list)
     for period in ordered:
-        combined = _combine(kind, _facts(period.months), _offers(period), geo)
+        combined = _combine(kind, _facts(period.months, areas=True), _offers(period), geo,
+                            areas=True)  # fmt: skip
         for key, indicators in combined.items():
             history[key].append(index766.score(indicators).total)
     return dict(history)
@@ -385,7 +445,7 @@ def alerts(*, period: Period, snap: Snapshot | None = None) -> list[Alert]:
             found.append(
                 Alert("low_level4", agency, snap.geo.agency_name(agency), share, level4_min)
             )
-    for agency, counters in snap.facts.items():
+    for agency, counters in snap.alert_facts.items():
         processed = counters.get(metrics.PROCESSED, 0)
         if processed <= 0:
             continue

@@ -9,14 +9,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import structlog
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 
 from egov.audit.services import audit_record
 from egov.core import clock, events
 from egov.core.actor import Actor
 from egov.reporting import metrics, sources
-from egov.reporting.models import MonthlyFact, ProcessedEvent
+from egov.reporting.geography import home, homes
+from egov.reporting.models import AreaMonthlyFact, MonthlyFact, ProcessedEvent
 from egov.reporting.periods import report_month
 from egov.reporting.regimes import regimes_load
 from egov.reporting.selectors import facts_cache_clear
@@ -48,18 +48,34 @@ def report_csv_values(*, regime_code: str, content: bytes) -> dict[str, object]:
 log = structlog.get_logger(__name__)
 
 
+def _upsert(
+    model: type[MonthlyFact] | type[AreaMonthlyFact],
+    key_field: str,
+    key: str,
+    month: dt.date,
+    deltas: Mapping[str, int],
+) -> None:
+    """Add ``deltas`` to one key's counters of ``month`` in one statement (insert, or add to
+    the existing row on the unique key; safe against a concurrent event)."""
+    rows = [(key, month, metric, value) for metric, value in deltas.items() if value]
+    if not rows:
+        return
+    table = connection.ops.quote_name(model._meta.db_table)
+    values = ", ".join(["(%s, %s, %s, %s)"] * len(rows))
+    # Table and column names come from the models, never from input; values are parameters.
+    insert = f"INSERT INTO {table} ({key_field}, month, metric, value) VALUES {values} "  # noqa: S608
+    sql = insert + (
+        f"ON CONFLICT (month, metric, {key_field}) DO UPDATE SET value = {table}.value + "
+        "excluded.value"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param for row in rows for param in row])
+
+
 def _add(agency_code: str, month: dt.date, deltas: Mapping[str, int]) -> None:
-    for metric, value in deltas.items():
-        if not value:
-            continue
-        key = {"agency_code": agency_code, "month": month, "metric": metric}
-        if MonthlyFact.objects.filter(**key).update(value=F("value") + value):
-            continue
-        try:
-            with transaction.atomic():
-                MonthlyFact.objects.create(**key, value=value)
-        except IntegrityError:  # created by a concurrent event a moment ago
-            MonthlyFact.objects.filter(**key).update(value=F("value") + value)
+    """Add to the agency's counters and to its area's (``geography.home``): two statements."""
+    _upsert(MonthlyFact, "agency_code", agency_code, month, deltas)
+    _upsert(AreaMonthlyFact, "area", home(agency_code), month, deltas)
 
 
 def event_apply(
@@ -110,6 +126,10 @@ def _collect() -> tuple[dict[tuple[str, dt.date, str], int], RebuildResult]:
                 timeliness=fact.timeliness,
                 received_at=fact.received_at,
                 occurred_at=fact.occurred_at,
+                fee_due=metrics.submission_fee_asked(action=fact.action, channel=fact.channel)
+                and sources.submission_fee_due(
+                    procedure_code=fact.procedure_code, on=clock.local_date(fact.occurred_at)
+                ),
             ),
         )
     for rating in sources.rating_facts():
@@ -129,6 +149,15 @@ def _collect() -> tuple[dict[tuple[str, dt.date, str], int], RebuildResult]:
     return rows, RebuildResult(counts[0], counts[1], counts[2], len(rows))
 
 
+def _areas(rows: Mapping[tuple[str, dt.date, str], int]) -> dict[tuple[str, dt.date, str], int]:
+    """The area rollups of agency rollups (each agency under its ``geography.home``)."""
+    area_of = homes(refresh=True)
+    areas: dict[tuple[str, dt.date, str], int] = defaultdict(int)
+    for (agency, month, metric), value in rows.items():
+        areas[(area_of.get(agency, ""), month, metric)] += value
+    return {key: value for key, value in areas.items() if value}
+
+
 def rollups_rebuild(*, actor: Actor) -> RebuildResult:
     """Recompute every rollup from the source modules (dossier steps, ratings, payments) in one
     transaction; when they already hold exactly that, nothing is written (idempotent). Events
@@ -137,19 +166,34 @@ def rollups_rebuild(*, actor: Actor) -> RebuildResult:
     events.dispatch_pending()
     with transaction.atomic():
         rows, result = _collect()
+        areas = _areas(rows)
         current = {
             (agency, month, metric): value
             for agency, month, metric, value in MonthlyFact.objects.select_for_update()
             .values_list("agency_code", "month", "metric", "value")
             .iterator(chunk_size=5000)
         }
-        if current == rows:
+        current_areas = {
+            (area, month, metric): value
+            for area, month, metric, value in AreaMonthlyFact.objects.select_for_update()
+            .values_list("area", "month", "metric", "value")
+            .iterator(chunk_size=5000)
+        }
+        if current == rows and current_areas == areas:
             return result  # nothing to change: no write, no audit record
         MonthlyFact.objects.all().delete()
         MonthlyFact.objects.bulk_create(
             [
                 MonthlyFact(agency_code=agency, month=month, metric=metric, value=value)
                 for (agency, month, metric), value in sorted(rows.items())
+            ],
+            batch_size=2000,
+        )
+        AreaMonthlyFact.objects.all().delete()
+        AreaMonthlyFact.objects.bulk_create(
+            [
+                AreaMonthlyFact(area=area, month=month, metric=metric, value=value)
+                for (area, month, metric), value in sorted(areas.items())
             ],
             batch_size=2000,
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from egov.core import clock
 from egov.core.events import Event, subscribe
-from egov.reporting import metrics, services
+from egov.reporting import metrics, services, sources
 from egov.reporting.sources import as_datetime
 
 
@@ -14,12 +14,20 @@ from egov.reporting.sources import as_datetime
 def on_dossier_transition(event: Event) -> None:
     p = event.payload
     at = as_datetime(p.get("occurred_at")) or clock.now()
+    action = str(p.get("action") or "")
+    channel = int(p.get("channel") or 0)
+    fee_due = metrics.submission_fee_asked(action=action, channel=channel) and (
+        sources.submission_fee_due(
+            procedure_code=str(p.get("procedure_code") or ""), on=clock.local_date(at)
+        )
+    )
     deltas = metrics.transition_deltas(
-        action=str(p.get("action") or ""),
-        channel=int(p.get("channel") or 0),
+        action=action,
+        channel=channel,
         timeliness=str(p.get("timeliness") or ""),
         received_at=as_datetime(p.get("received_at")),
         occurred_at=at,
+        fee_due=fee_due,
     )
     services.event_apply(
         event_id=event.id,

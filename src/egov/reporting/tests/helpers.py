@@ -27,6 +27,7 @@ def transition(
     channel: int = 2,
     timeliness: str = "",
     received_at: dt.datetime | None = None,
+    procedure: str = "0.000001",
 ) -> int:
     return events.emit(
         name="dossier.transition",
@@ -34,7 +35,7 @@ def transition(
             "code": "X",
             "dossier": "00000000-0000-4000-8000-000000000000",
             "agency_code": agency,
-            "procedure_code": "0.000001",
+            "procedure_code": procedure,
             "channel": channel,
             "action": action,
             "from_status": None,

@@ -21,6 +21,7 @@ from egov.reporting.tests.helpers import (
     TESTS,
     WARD,
     at,
+    paid,
     small_dataset,
     transition,
 )
@@ -171,3 +172,27 @@ def test_the_weights_file_adds_up_to_the_decision_maxima() -> None:
     assert sum(m["points"] for g in config.groups for m in g["metrics"]) == 100
     assert config.confirmed is False
     assert "NOT CONFIRMED" in config.source
+
+
+@pytest.mark.django_db
+def test_the_online_payment_share_counts_fees_due_at_submission_and_fees_asked(
+    today: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """By hand, Department of Justice, 2026-M11: the judicial record certificate (0.000001)
+    charges 200,000 VND payable online, 0.000002 charges nothing. Two online submissions of
+    0.000001 (a fee due at submission each), one at the counter (none: paid at the counter)
+    and one online of 0.000002 (none); one fee asked during processing (``request_payment``):
+    3 obligations. One paid online: 1 of 3 = 33.33%."""
+    catalogue_load(actor=TESTS)
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(JUSTICE, "submit", at(2026, 11, 3), channel=2)
+        transition(JUSTICE, "submit", at(2026, 11, 4), channel=2)
+        transition(JUSTICE, "submit", at(2026, 11, 4), channel=1)
+        transition(JUSTICE, "submit", at(2026, 11, 5), channel=2, procedure="0.000002")
+        transition(JUSTICE, "request_payment", at(2026, 11, 6), channel=1)
+        paid(JUSTICE, at(2026, 11, 6), 200_000)
+    i = selectors.agency_indicators(agency_code=JUSTICE, period=M11)
+    assert (i.received, i.submission_fees, i.payment_requests, i.payments_due) == (4, 2, 1, 3)
+    assert (i.payments, i.payment_share) == (1, 33.33)
+    nation = selectors.nation_indicators(period=M11)
+    assert (nation.payments_due, nation.payment_share) == (3, 33.33)

@@ -115,12 +115,13 @@ def test_page_queries_do_not_grow_with_the_data(
             transition(NGHE_AN, "submit", at(2026, 10, day))
     assert [_queries(analyst, url) for url in urls] == first
     # Session, account, device, roles, unread count and session save (6) + the page's own:
-    # overview: snapshot 4, series 1, regimes 1; ranking: snapshot 4 and its six-period history
-    # (5 closed months, cold cache, and 6 catalogue days: 11); drill-down: snapshot 4 +
-    # series 1; agency: mapping 2, its facts and offers 2, series 1, overdue 1; statistics:
-    # a year's snapshot 5 (closed months and the running one apart) and the month's facts and
-    # offers 2 (the mapping is cached).
-    assert first == [14, 23, 13, 14, 15]
+    # overview: snapshot 5 (mapping 2, offers 1, area sums 1, agency sums for the alerts 1),
+    # series 1, regimes 1; ranking: snapshot 4 (area sums) and its six-period history (5
+    # closed months, cold cache, and 6 catalogue days: 11); drill-down: snapshot 5 (area sums
+    # for the rank, agency sums for its agencies) + series 1; agency: mapping 2, its facts and
+    # offers 2, series 1, overdue 1; statistics: a year's snapshot 5 (closed months and the
+    # running one apart) and the month's area sums and offers 2 (the mapping is cached).
+    assert first == [15, 23, 14, 14, 15]
 
 
 def test_statistics_page_is_public(client: Client, today: None, data: None) -> None:

@@ -17,10 +17,13 @@ from egov.dossiers import services as dossiers
 from egov.payments import services as payments
 from egov.payments.facade import FeeLine, PaymentFact
 from egov.reporting import metrics, services, sources, subscribers
-from egov.reporting.models import MonthlyFact, ProcessedEvent
+from egov.reporting.models import AreaMonthlyFact, MonthlyFact, ProcessedEvent
 from egov.reporting.tests.helpers import (
+    HEALTH,
     JUSTICE,
+    NGHE_AN,
     TESTS,
+    WARD,
     act,
     at,
     paid,
@@ -28,11 +31,16 @@ from egov.reporting.tests.helpers import (
     small_dataset,
     submit,
     to_handling,
+    transition,
 )
 
 
 def _rows() -> list[tuple[str, dt.date, str, int]]:
     return sorted(MonthlyFact.objects.values_list("agency_code", "month", "metric", "value"))
+
+
+def _area_rows() -> list[tuple[str, dt.date, str, int]]:
+    return sorted(AreaMonthlyFact.objects.values_list("area", "month", "metric", "value"))
 
 
 @pytest.mark.django_db
@@ -50,6 +58,11 @@ def test_events_fill_the_month_of_their_cut_off_period(
     assert facts[(nov, metrics.PAYMENTS_AMOUNT)] == 200_000
     assert facts[(nov, metrics.REFUNDS_AMOUNT)] == 20_000
     assert ProcessedEvent.objects.count() == 16
+    # The same counters per area: the province recorded for the agency, or its ministry.
+    areas = {(a, m, k): v for a, m, k, v in _area_rows()}
+    assert areas[("79", nov, metrics.RECEIVED)] == sum(
+        v for a, m, k, v in _rows() if m == nov and k == metrics.RECEIVED
+    )
 
 
 @pytest.mark.django_db
@@ -91,19 +104,27 @@ def test_rebuild_equals_incremental(
         paid(JUSTICE, at(2026, 11, 5), 200_000, order="o9")
         refunded(JUSTICE, at(2026, 11, 20), 50_000, order="o9")
     incremental = _rows()
+    incremental_areas = _area_rows()
+    # Every agency row is also counted under the agency's area (TP HCM: province 79).
+    assert {a for a, _m, _k, _v in incremental_areas} == {"79"}
+    assert sum(v for *_k, v in incremental_areas) == sum(v for *_k, v in incremental)
     assert {m for _a, _m, m, _v in incremental} >= {
-        "received", "processed", "results", "ratings", "payment_requests", "payments", "refunds"
+        "received", "processed", "results", "ratings", "payment_requests", "submission_fees",
+        "payments", "refunds"
     }  # fmt: skip
     facts = [PaymentFact("o9", "X", JUSTICE, "p", 200_000, "demo", at(2026, 11, 5), 50_000,
                          at(2026, 11, 20))]  # fmt: skip
     monkeypatch.setattr(sources, "payment_facts", lambda **_kw: facts)
     MonthlyFact.objects.all().delete()
+    AreaMonthlyFact.objects.all().delete()
     result = services.rollups_rebuild(actor=TESTS)
     assert _rows() == incremental
+    assert _area_rows() == incremental_areas
     assert (result.ratings, result.payments) == (1, 1)
     # A second rebuild changes nothing either.
     services.rollups_rebuild(actor=TESTS)
     assert _rows() == incremental
+    assert _area_rows() == incremental_areas
 
 
 @pytest.mark.django_db
@@ -148,3 +169,18 @@ def test_rebuild_reads_the_payments_module(
     result = services.rollups_rebuild(actor=TESTS)
     assert result.payments == 1
     assert [row for row in _rows() if row[2] in {"payments", "payments_vnd"}] == incremental
+
+
+@pytest.mark.django_db
+def test_area_rollups_count_communes_under_their_province_and_units_under_their_ministry(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        transition(WARD, "submit", at(2026, 11, 3))
+        transition(NGHE_AN, "submit", at(2026, 11, 3))
+        transition(HEALTH, "submit", at(2026, 11, 3))
+        transition("999.99.99.Z99", "submit", at(2026, 11, 3))  # not in the directory
+    nov = dt.date(2026, 11, 1)
+    assert [(a, v) for a, m, k, v in _area_rows() if (m, k) == (nov, metrics.RECEIVED)] == [
+        ("", 1), ("000.00.00.G18", 1), ("40", 1), ("79", 1)
+    ]  # fmt: skip
