@@ -127,18 +127,20 @@ def _in_process(queries: list[str]) -> tuple[float, float, float]:
 
         for query in queries[:10]:
             ipn(query)
-        reset_queries()  # each request clears the log: count from an empty one
-        with CaptureQueriesContext(connection) as captured:
-            ipn(queries[10])
         began = time.process_time()
-        for query in queries[11:]:
+        for query in queries[10:-1]:
             ipn(query)
         ipn_ms = (time.process_time() - began) * 1000 / (len(queries) - 11)
+        # The last one, when every agency's monthly counters exist (the steady state).
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            ipn(queries[-1])
+        round_trips = len(captured)  # now: the next request clears the log it reads
         began = time.process_time()
         for _ in range(len(queries)):
             client.get("/healthz")
         healthz_ms = (time.process_time() - began) * 1000 / len(queries)
-    return float(len(captured)), ipn_ms, healthz_ms
+    return float(round_trips), ipn_ms, healthz_ms
 
 
 def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
