@@ -3,8 +3,14 @@ through a real server: gunicorn with ``BENCH_IPN_WORKERS`` sync workers, ``BENCH
 concurrent keep-alive clients (default 8), each notification signed (HMAC-SHA512 over the sorted
 query) for its own pending attempt, so every one is fully handled: signature checked, order and
 attempt locked, settled, the order's transition audited on the hash chain, ``payment.completed``
-written to the outbox and dispatched after commit (no subscriber reacts: the orders have no
-dossier). Every reply must be ``{"RspCode": "00"}``.
+written to the outbox and dispatched after commit to its subscribers (reporting adds it to the
+agency's monthly counters; the dossiers subscriber returns at once: the orders have no dossier).
+Every reply must be ``{"RspCode": "00"}``.
+
+Before the load, ``IN_PROCESS`` notifications go through the same stack in this process (Django
+test client, same database) to count the SQL round trips of one IPN (statements, with
+``BEGIN``/``COMMIT``/savepoints) and its Python CPU time beside ``/healthz``'s: on a shared
+machine the CPU cost per request is steadier than the throughput.
 
 Beside it, in the same run and on the same server, the no-op endpoint ``/healthz`` (the
 framework's floor), and a bare WSGI no-op under the same gunicorn (the machine's floor).
@@ -33,7 +39,12 @@ SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_IPN_CLIENTS", "8"))
 WORKERS = int(os.environ.get("BENCH_IPN_WORKERS", "4"))
 ORDERS = int(os.environ.get("BENCH_IPN_ORDERS", "16000"))
+# Beneficiary agencies the orders are spread over. 1 (the default) is the worst case for the
+# subscribers of ``payment.completed``: reporting adds every payment to its agency's monthly
+# counters, so with one agency all dispatches update the same two rows.
+AGENCIES = int(os.environ.get("BENCH_IPN_AGENCIES", "1"))
 WARMUP = 5
+IN_PROCESS = 100
 TMN = "BENCHTMN"
 SECRET = "bench-ipn-secret"  # noqa: S105 - a benchmark merchant: never a real one
 DESCRIPTION = "bench-ipn"
@@ -53,13 +64,14 @@ def _setup() -> list[str]:
     now = clock.now()
     orders = PaymentOrder.objects.bulk_create(
         PaymentOrder(
-            obligation="bench", agency_code="000.00.15.H29", agency_name="Sở Tư pháp",
+            obligation="bench", agency_code=f"000.00.{15 + n % AGENCIES:02d}.H29",
+            agency_name="Sở Tư pháp",
             procedure_code="0.000001", description=DESCRIPTION, amount=200_000,
             beneficiary_bank="VCB", beneficiary_account="0071000888999",
             beneficiary_name="So Tu phap", payer_id="bench", status="pending", gateway="vnpay",
             expires_at=now + dt.timedelta(hours=2),
         )
-        for _ in range(ORDERS)
+        for n in range(ORDERS)
     )  # fmt: skip
     OrderLine.objects.bulk_create(
         OrderLine(order=o, kind="fixed", label="Lệ phí", amount=200_000) for o in orders
@@ -95,6 +107,40 @@ def _clean_up() -> None:
         Payment.objects.filter(order__in=bench).delete()
         OrderLine.objects.filter(order__in=bench).delete()
         bench.delete()
+
+
+def _in_process(queries: list[str]) -> tuple[float, float, float]:
+    """(round trips of one IPN, Python CPU ms per IPN, per ``/healthz``) in this process."""
+    from django.db import connection, reset_queries
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+
+    with override_settings(
+        EGOV_VNPAY_TMN_CODE=TMN, EGOV_VNPAY_HASH_SECRET=SECRET, ALLOWED_HOSTS=["testserver"]
+    ):
+        client = Client()
+
+        def ipn(query: str) -> None:
+            reply = client.get(f"/payments/vnpay/ipn/?{query}").json()
+            if reply.get("RspCode") != "00":
+                raise RuntimeError(f"in-process IPN answered {reply}")
+
+        for query in queries[:10]:
+            ipn(query)
+        began = time.process_time()
+        for query in queries[10:-1]:
+            ipn(query)
+        ipn_ms = (time.process_time() - began) * 1000 / (len(queries) - 11)
+        # The last one, when every agency's monthly counters exist (the steady state).
+        reset_queries()
+        with CaptureQueriesContext(connection) as captured:
+            ipn(queries[-1])
+        round_trips = len(captured)  # now: the next request clears the log it reads
+        began = time.process_time()
+        for _ in range(len(queries)):
+            client.get("/healthz")
+        healthz_ms = (time.process_time() - began) * 1000 / len(queries)
+    return float(round_trips), ipn_ms, healthz_ms
 
 
 def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
@@ -165,6 +211,8 @@ def _settled() -> dict[str, Any]:
 
 def run(env: dict[str, str]) -> list[Result]:
     queries = _setup()
+    round_trips, ipn_cpu_ms, healthz_cpu_ms = _in_process(queries[:IN_PROCESS])
+    queries = queries[IN_PROCESS:]
     server_env = {
         **env,
         "EGOV_NOTIFY_CHANNELS": "",
@@ -179,12 +227,13 @@ def run(env: dict[str, str]) -> list[Result]:
     with gunicorn("bench.noop_wsgi:application", workers=WORKERS, env=env, probe="/") as port:
         floor = http_load(port, "/", seconds=SECONDS, connections=CLIENTS)
     settled = _settled()
-    expected = sent + WARMUP * CLIENTS
+    expected = sent + WARMUP * CLIENTS + IN_PROCESS
     if settled["paid_orders"] != expected or settled["paid_attempts"] != expected:
         raise RuntimeError(f"{expected} notifications answered 00 but {settled} settled")
     _clean_up()
     cuts = statistics.quantiles(latencies, n=100)
-    name = f"GET /payments/vnpay/ipn/ signed ({WORKERS} workers, {CLIENTS} clients)"
+    spread = f", {AGENCIES} agencies" if AGENCIES > 1 else ""
+    name = f"GET /payments/vnpay/ipn/ signed ({WORKERS} workers, {CLIENTS} clients{spread})"
     return [
         Result(name, "throughput", rate, "IPN/s", "GET /healthz, same server",
                healthz.requests_per_s),
@@ -194,4 +243,8 @@ def run(env: dict[str, str]) -> list[Result]:
                higher_is_better=False),
         Result(name, "latency p99", cuts[98], "ms", "GET /healthz, same server", healthz.p99_ms,
                higher_is_better=False),
+        Result("IPN in process (Django test client)", "Python CPU per request", ipn_cpu_ms,
+               "ms", "GET /healthz in process", healthz_cpu_ms, higher_is_better=False),
+        Result("IPN in process (Django test client)", "SQL round trips per IPN", round_trips,
+               "statements"),
     ]  # fmt: skip

@@ -61,16 +61,22 @@ def transition(
     name: str,
     details: Mapping[str, Any] | None = None,
     before_audit: Callable[[], object] | None = None,
+    fields: tuple[str, ...] | None = None,
 ) -> None:
     """Execute the declared transition ``name`` on a locked order and record it (audit) in the
     caller's transaction. The only place an order's status is assigned. ``before_audit`` runs
     after the order is saved and before the audit record: appending to the audit chain locks its
-    head until commit, so it comes last (the transaction holds that lock as briefly as it can)."""
+    head until commit, so it comes last (the transaction holds that lock as briefly as it can).
+    ``fields``: the other columns the caller changed, when only those (with the status) are to be
+    written (one short ``UPDATE``); by default the whole row is saved."""
     step = transition_check(name, status=order.status)
     before = order.status
     order.status = OrderStatus(step.target)
     order.row_version += 1
-    order.save()
+    if fields is not None:
+        order.save(update_fields=("status", "row_version", "updated_at", *fields))
+    else:
+        order.save()
     if before_audit is not None:
         before_audit()
     audit_record(

@@ -49,26 +49,33 @@ def _completed_payload(order: PaymentOrder) -> dict[str, object]:
     }
 
 
-_ATTEMPT_FIELDS = (
-    "status", "settled_at", "settled_by", "response_code", "gateway_txn_no", "bank_code",
-    "pay_date", "duplicate",
+# The columns settling reads: the locking statement loads only these (``_locked``).
+_ATTEMPT_READ = ("id", "order_id", "txn_ref", "gateway", "amount", "status")
+_ORDER_READ = (
+    "order__id", "order__public_id", "order__status", "order__expires_at", "order__dossier_id",
+    "order__dossier_code", "order__agency_code", "order__procedure_code", "order__amount",
+    "order__gateway", "order__paid_at", "order__paid_late", "order__row_version",
+    "order__updated_at",
 )  # fmt: skip
 
 
 def _settle(
     *, actor: Actor, order: PaymentOrder, attempt: Payment, note: Notification, via: str
 ) -> None:
-    """Settle a pending attempt (both rows locked by the caller)."""
+    """Settle a pending attempt (both rows locked by the caller). Writes one ``UPDATE`` per row,
+    the outbox row when the order becomes paid, and the audit append last (it locks the chain's
+    head until commit)."""
     now = clock.now()
-    attempt.settled_at = now
-    attempt.settled_by = via
-    attempt.response_code = note.response_code
-    attempt.gateway_txn_no = note.transaction_no[:40]
-    attempt.bank_code = note.bank_code[:20]
-    attempt.pay_date = note.pay_date
+    settled = {
+        "settled_at": now,
+        "settled_by": via,
+        "response_code": note.response_code,
+        "gateway_txn_no": note.transaction_no[:40],
+        "bank_code": note.bank_code[:20],
+        "pay_date": note.pay_date,
+    }
     if not note.success:
-        attempt.status = AttemptStatus.FAILED
-        attempt.save(update_fields=_ATTEMPT_FIELDS)
+        Payment.objects.filter(pk=attempt.pk).update(status=AttemptStatus.FAILED, **settled)
         others_open = order.payments.filter(status=AttemptStatus.PENDING).exclude(pk=attempt.pk)
         if order.status == OrderStatus.PENDING and not others_open.exists():
             transition(
@@ -76,6 +83,7 @@ def _settle(
                 order=order,
                 name="settle_failed",
                 details={"txn_ref": attempt.txn_ref, "response_code": note.response_code},
+                fields=(),
             )
         else:
             audit_record(
@@ -87,12 +95,12 @@ def _settle(
                 diff={"txn_ref": attempt.txn_ref, "response_code": note.response_code},
             )
         return
-    attempt.status = AttemptStatus.PAID
     if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED):
         # Money taken twice for one order (two tabs, two attempts): recorded and shown to the
         # finance officers for a refund; the order and the dossier stay paid once.
-        attempt.duplicate = True
-        attempt.save(update_fields=_ATTEMPT_FIELDS)
+        Payment.objects.filter(pk=attempt.pk).update(
+            status=AttemptStatus.PAID, duplicate=True, **settled
+        )
         audit_record(
             actor=actor,
             action="payments.duplicate_paid",
@@ -102,7 +110,7 @@ def _settle(
             diff={"txn_ref": attempt.txn_ref, "amount": attempt.amount},
         )
         return
-    attempt.save(update_fields=_ATTEMPT_FIELDS)
+    Payment.objects.filter(pk=attempt.pk).update(status=AttemptStatus.PAID, **settled)
     late = order.status == OrderStatus.EXPIRED or order.expires_at <= now
     order.paid_at = now
     order.paid_late = late
@@ -115,14 +123,17 @@ def _settle(
         before_audit=lambda: events.emit(
             name="payment.completed", payload=_completed_payload(order), actor=actor
         ),
+        fields=("paid_at", "paid_late", "gateway"),
     )
 
 
 def _locked(txn_ref: str) -> tuple[PaymentOrder, Payment] | None:
-    """The attempt and its order, both locked by one statement (``FOR UPDATE`` of both rows)."""
+    """The attempt and its order, both locked by one statement (``FOR UPDATE`` of both rows),
+    with only the columns settling reads."""
     attempt = (
         Payment.objects.select_for_update(of=("self", "order"))
         .select_related("order")
+        .only(*_ATTEMPT_READ, *_ORDER_READ)
         .filter(txn_ref=txn_ref)
         .first()
     )
