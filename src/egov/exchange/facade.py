@@ -28,6 +28,13 @@ CATALOGUE_PROVIDER = f"VN:GOV:{GOVERNMENT_OFFICE}:catalogue"
 PURPOSE_PREFILL = "dossier_prefill"
 PURPOSE_BACK_OFFICE = "population.back_office"
 PURPOSE_APPLICANT = "dossier_applicant"  # who applies and where the dossier goes
+# What the data subject reads for them ("Who used my data"); other purposes are described by the
+# consumer's access request.
+PURPOSE_LABELS = {
+    PURPOSE_PREFILL: _("Filling in your application form"),
+    PURPOSE_APPLICANT: _("Identifying you as the applicant of a dossier"),
+    PURPOSE_BACK_OFFICE: _("Police population management"),
+}
 
 HEADER_MESSAGE_ID = "X-Egov-Message-Id"
 HEADER_PURPOSE = "X-Egov-Purpose"
@@ -221,6 +228,8 @@ class SubjectAccess:
     purpose: str
     fields: tuple[str, ...]
     outcome: str
+    purpose_label: str = ""  # the platform's label, or the access request's stated purpose
+    field_labels: tuple[str, ...] = ()  # the data items' labels, in the reader's language
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from egov.agencies import selectors as agencies
 from egov.core.errors import NotFound
 from egov.exchange import logchain
 from egov.exchange.facade import (
+    PURPOSE_LABELS,
     DataItemInfo,
     ServiceInfo,
     SubjectAccess,
@@ -256,6 +257,22 @@ def subject_accesses(
             code__in={m.service for m in messages}
         )
     }
+    items = {
+        (address, code, name): _(label)
+        for address, code, name, label in DataItem.objects.filter(
+            service__code__in={m.service for m in messages}
+        ).values_list("service__provider__address", "service__code", "name", "label")
+    }
+    stated = {
+        (consumer, service, purpose): description
+        for consumer, service, purpose, description in Grant.objects.filter(
+            consumer__address__in={m.consumer for m in messages},
+            purpose__in={m.purpose for m in messages} - set(PURPOSE_LABELS),
+            request__isnull=False,
+        ).values_list(
+            "consumer__address", "service__code", "purpose", "request__purpose_description"
+        )
+    }
     agency_names: dict[str, str] = {}
     result = []
     for m in messages:
@@ -272,6 +289,12 @@ def subject_accesses(
                 provider=m.provider, service=m.service,
                 service_name=services.get((m.provider, m.service), m.service),
                 purpose=m.purpose, fields=tuple(m.fields), outcome=m.outcome,
+                purpose_label=str(
+                    PURPOSE_LABELS.get(m.purpose)
+                    or stated.get((m.consumer, m.service, m.purpose))
+                    or m.purpose
+                ),
+                field_labels=tuple(items.get((m.provider, m.service, f), f) for f in m.fields),
             )
         )  # fmt: skip
     return result

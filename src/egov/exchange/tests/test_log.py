@@ -100,4 +100,10 @@ def test_statistics_and_the_citizens_accesses(world: World) -> None:
         CONSUMER,
         ("full_name",),
     )
+    # What the citizen reads: the purpose the consumer stated in its access request and the
+    # data items' labels (Vietnamese, the default language), not codes.
+    assert (accesses[0].purpose_label, accesses[0].field_labels) == (
+        "Kiểm tra hộ tịch",
+        ("Họ, chữ đệm và tên",),
+    )
     assert selectors.subject_accesses(pin=PIN, agency="000.00.00.G01") == []
