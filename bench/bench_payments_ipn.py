@@ -3,14 +3,21 @@ through a real server: gunicorn with ``BENCH_IPN_WORKERS`` sync workers, ``BENCH
 concurrent keep-alive clients (default 8), each notification signed (HMAC-SHA512 over the sorted
 query) for its own pending attempt, so every one is fully handled: signature checked, order and
 attempt locked, settled, the order's transition audited on the hash chain, ``payment.completed``
-written to the outbox and dispatched after commit to its subscribers (reporting adds it to the
-agency's monthly counters; the dossiers subscriber returns at once: the orders have no dossier).
-Every reply must be ``{"RspCode": "00"}``.
+written to the outbox. Every reply must be ``{"RspCode": "00"}``.
+
+The events are dispatched to their subscribers (reporting adds each payment to the agency's
+monthly counters; the dossiers subscriber returns at once: the orders have no dossier) as the
+server is configured (``EGOV_EVENTS_DISPATCH``, docs/adr/0015), measured both ways:
+- ``relay`` (the production setting): one ``manage.py events_dispatch --follow`` process runs
+  beside gunicorn on the same cores during the load, and the run ends only when it has
+  dispatched every event (the time it needed after the load is printed as the relay's lag);
+- ``inline`` (the embedded default): each worker dispatches its event after its commit, inside
+  the request.
 
 Before the load, ``IN_PROCESS`` notifications go through the same stack in this process (Django
-test client, same database) to count the SQL round trips of one IPN (statements, with
-``BEGIN``/``COMMIT``/savepoints) and its Python CPU time beside ``/healthz``'s: on a shared
-machine the CPU cost per request is steadier than the throughput.
+test client, same database, relay mode) to count the SQL round trips of one IPN (statements,
+with ``BEGIN``/``COMMIT``) and its Python CPU time beside ``/healthz``'s, then the relay's CPU
+time per event: on a shared machine the CPU cost per request is steadier than the throughput.
 
 Beside it, in the same run and on the same server, the no-op endpoint ``/healthz`` (the
 framework's floor), and a bare WSGI no-op under the same gunicorn (the machine's floor).
@@ -26,19 +33,22 @@ import datetime as dt
 import http.client
 import json
 import os
+import signal
 import statistics
+import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from common import Result, gunicorn, http_load
+from common import PYTHON, ROOT, Result, gunicorn, http_load
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_IPN_CLIENTS", "8"))
 WORKERS = int(os.environ.get("BENCH_IPN_WORKERS", "4"))
-ORDERS = int(os.environ.get("BENCH_IPN_ORDERS", "16000"))
+ORDERS = int(os.environ.get("BENCH_IPN_ORDERS", "20000"))
 # Beneficiary agencies the orders are spread over. 1 (the default) is the worst case for the
 # subscribers of ``payment.completed``: reporting adds every payment to its agency's monthly
 # counters, so with one agency all dispatches update the same two rows.
@@ -109,14 +119,20 @@ def _clean_up() -> None:
         bench.delete()
 
 
-def _in_process(queries: list[str]) -> tuple[float, float, float]:
-    """(round trips of one IPN, Python CPU ms per IPN, per ``/healthz``) in this process."""
+def _in_process(queries: list[str]) -> tuple[float, float, float, float]:
+    """(round trips of one IPN, Python CPU ms per IPN, per ``/healthz``, per event relayed) in
+    this process."""
     from django.db import connection, reset_queries
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
+    from egov.core import events
+
     with override_settings(
-        EGOV_VNPAY_TMN_CODE=TMN, EGOV_VNPAY_HASH_SECRET=SECRET, ALLOWED_HOSTS=["testserver"]
+        EGOV_VNPAY_TMN_CODE=TMN,
+        EGOV_VNPAY_HASH_SECRET=SECRET,
+        ALLOWED_HOSTS=["testserver"],
+        EGOV_EVENTS_DISPATCH="relay",
     ):
         client = Client()
 
@@ -140,7 +156,10 @@ def _in_process(queries: list[str]) -> tuple[float, float, float]:
         for _ in range(len(queries)):
             client.get("/healthz")
         healthz_ms = (time.process_time() - began) * 1000 / len(queries)
-    return float(round_trips), ipn_ms, healthz_ms
+        began = time.process_time()
+        relayed = events.dispatch_pending(limit=10 * len(queries))
+        relay_ms = (time.process_time() - began) * 1000 / max(relayed, 1)
+    return float(round_trips), ipn_ms, healthz_ms, relay_ms
 
 
 def _chunks(items: list[str], n: int) -> Iterator[list[str]]:
@@ -209,31 +228,74 @@ def _settled() -> dict[str, Any]:
     }
 
 
-def run(env: dict[str, str]) -> list[Result]:
-    queries = _setup()
-    round_trips, ipn_cpu_ms, healthz_cpu_ms = _in_process(queries[:IN_PROCESS])
-    queries = queries[IN_PROCESS:]
-    server_env = {
-        **env,
-        "EGOV_NOTIFY_CHANNELS": "",
-        "EGOV_VNPAY_TMN_CODE": TMN,
-        "EGOV_VNPAY_HASH_SECRET": SECRET,
-    }
+def _pending() -> int:
+    from egov.core.models import OutboxEvent
+
+    return OutboxEvent.objects.filter(dispatched_at__isnull=True, name="payment.completed").count()
+
+
+@contextmanager
+def _relay(env: dict[str, str]) -> Iterator[list[float]]:
+    """One relay process for the duration; yields a list that gets the seconds it needed, after
+    the block, to dispatch every pending event."""
+    lag: list[float] = []
+    proc = subprocess.Popen(
+        [PYTHON, "manage.py", "events_dispatch", "--follow"], env={**os.environ, **env}, cwd=ROOT
+    )
+    try:
+        yield lag
+        began = time.monotonic()
+        while _pending():
+            if proc.poll() is not None or time.monotonic() - began > 120:
+                raise RuntimeError("the relay stopped or did not catch up within 120 s")
+            time.sleep(0.05)
+        lag.append(time.monotonic() - began)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
+
+
+def _serve(
+    mode: str, env: dict[str, str], queries: list[str]
+) -> tuple[float, list[float], int, Any, float]:
+    """Load the IPN with the server in ``mode``; (rate, latencies, sent, /healthz load, relay
+    lag in seconds)."""
+    server_env = {**env, "EGOV_NOTIFY_CHANNELS": "", "EGOV_VNPAY_TMN_CODE": TMN,
+                  "EGOV_VNPAY_HASH_SECRET": SECRET, "EGOV_EVENTS_DISPATCH": mode}  # fmt: skip
     with gunicorn(
         "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
     ) as port:
-        rate, latencies, sent = _load(port, queries)
+        if mode == "relay":
+            with _relay(server_env) as lag:
+                rate, latencies, sent = _load(port, queries)
+        else:
+            lag = [0.0]
+            rate, latencies, sent = _load(port, queries)
         healthz = http_load(port, "/healthz", seconds=SECONDS, connections=CLIENTS)
+    return rate, latencies, sent, healthz, lag[0]
+
+
+def run(env: dict[str, str]) -> list[Result]:
+    queries = _setup()
+    round_trips, ipn_cpu_ms, healthz_cpu_ms, relay_cpu_ms = _in_process(queries[:IN_PROCESS])
+    queries = queries[IN_PROCESS:]
+    half = len(queries) // 2
+    rate, latencies, sent, healthz, lag = _serve("relay", env, queries[:half])
+    inline_rate, inline_latencies, inline_sent, _, _ = _serve("inline", env, queries[half:])
     with gunicorn("bench.noop_wsgi:application", workers=WORKERS, env=env, probe="/") as port:
         floor = http_load(port, "/", seconds=SECONDS, connections=CLIENTS)
     settled = _settled()
-    expected = sent + WARMUP * CLIENTS + IN_PROCESS
+    expected = sent + inline_sent + 2 * WARMUP * CLIENTS + IN_PROCESS
     if settled["paid_orders"] != expected or settled["paid_attempts"] != expected:
         raise RuntimeError(f"{expected} notifications answered 00 but {settled} settled")
+    if _pending():
+        raise RuntimeError("events were left undispatched")
     _clean_up()
     cuts = statistics.quantiles(latencies, n=100)
+    inline_cuts = statistics.quantiles(inline_latencies, n=100)
     spread = f", {AGENCIES} agencies" if AGENCIES > 1 else ""
-    name = f"GET /payments/vnpay/ipn/ signed ({WORKERS} workers, {CLIENTS} clients{spread})"
+    name = f"GET /payments/vnpay/ipn/ signed ({WORKERS} workers + relay, {CLIENTS} clients{spread})"
+    inline = f"the same, events dispatched inline ({WORKERS} workers, {CLIENTS} clients{spread})"
     return [
         Result(name, "throughput", rate, "IPN/s", "GET /healthz, same server",
                healthz.requests_per_s),
@@ -243,8 +305,13 @@ def run(env: dict[str, str]) -> list[Result]:
                higher_is_better=False),
         Result(name, "latency p99", cuts[98], "ms", "GET /healthz, same server", healthz.p99_ms,
                higher_is_better=False),
+        Result(name, "relay lag after the load", lag * 1000, "ms"),
+        Result(inline, "throughput", inline_rate, "IPN/s", "relay mode, same run", rate),
+        Result(inline, "latency p99", inline_cuts[98], "ms", "relay mode, same run", cuts[98],
+               higher_is_better=False),
         Result("IPN in process (Django test client)", "Python CPU per request", ipn_cpu_ms,
                "ms", "GET /healthz in process", healthz_cpu_ms, higher_is_better=False),
         Result("IPN in process (Django test client)", "SQL round trips per IPN", round_trips,
                "statements"),
+        Result("relay in process (dispatch_pending)", "Python CPU per event", relay_cpu_ms, "ms"),
     ]  # fmt: skip

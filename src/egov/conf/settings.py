@@ -15,7 +15,7 @@ import dj_database_url
 import django_stubs_ext
 from django.utils.translation import gettext_lazy as _
 
-from egov.conf.env import env
+from egov.conf.env import EnvError, env
 from egov.conf.logging import configure_logging
 
 # Lets runtime code subscript generic Django classes (ModelAdmin[Model], QuerySet[Model]).
@@ -519,6 +519,17 @@ EGOV_VERIFY_UPLOADS_PER_HOUR = env.int(
 )
 
 # --- Notifications ------------------------------------------------------------------------------
+EGOV_EVENTS_DISPATCH = env.str(
+    "EGOV_EVENTS_DISPATCH",
+    "inline",
+    "Who dispatches domain events to their subscribers after commit (docs/adr/0015): `inline` "
+    "(the process that committed, right after its commit: the embedded default) or `relay` "
+    "(only `manage.py events_dispatch --follow` processes, in batches: for production servers, "
+    "where it takes that work off the request).",
+)
+if EGOV_EVENTS_DISPATCH not in ("inline", "relay"):
+    raise EnvError(f"EGOV_EVENTS_DISPATCH must be inline or relay, not {EGOV_EVENTS_DISPATCH!r}")
+
 # In-app notifications are always on; these are the external channels (egov/notifications/README).
 NOTIFY_CHANNELS = env.list(
     "EGOV_NOTIFY_CHANNELS",

@@ -1,17 +1,31 @@
 """Event subscribers that keep the rollups current (registered in ``apps.ready``).
 
-Each is idempotent per outbox event id (``services.event_apply``)."""
+Each takes a batch of events of one name (``core.events.subscribe_batch``) and adds them in a
+few statements; each event is counted once per outbox event id (``services.events_apply``)."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from egov.core import clock
-from egov.core.events import Event, subscribe
+from egov.core.events import Event, subscribe_batch
 from egov.reporting import metrics, services, sources
+from egov.reporting.services import Counted
 from egov.reporting.sources import as_datetime
 
 
-@subscribe("dossier.transition")
-def on_dossier_transition(event: Event) -> None:
+def _counted(event: Event, at: dt.datetime | str | None, deltas: dict[str, int]) -> Counted:
+    return Counted(
+        event_id=event.id,
+        name=event.name,
+        agency_code=str(event.payload.get("agency_code") or ""),
+        at=as_datetime(at) or clock.now(),
+        deltas=deltas,
+    )
+
+
+def _transition(event: Event) -> Counted:
     p = event.payload
     at = as_datetime(p.get("occurred_at")) or clock.now()
     action = str(p.get("action") or "")
@@ -29,47 +43,55 @@ def on_dossier_transition(event: Event) -> None:
         occurred_at=at,
         fee_due=fee_due,
     )
-    services.event_apply(
-        event_id=event.id,
-        name=event.name,
-        agency_code=str(p.get("agency_code") or ""),
-        at=at,
-        deltas=deltas,
+    return _counted(event, at, deltas)
+
+
+@subscribe_batch("dossier.transition")
+def on_dossier_transitions(batch: Sequence[Event]) -> None:
+    services.events_apply([_transition(event) for event in batch])
+
+
+@subscribe_batch("dossier.rated")
+def on_dossiers_rated(batch: Sequence[Event]) -> None:
+    services.events_apply(
+        [
+            _counted(
+                event,
+                event.payload.get("rated_at"),
+                metrics.rating_deltas(
+                    scores={
+                        str(k): int(v) for k, v in dict(event.payload.get("scores") or {}).items()
+                    }
+                ),
+            )
+            for event in batch
+        ]
     )
 
 
-@subscribe("dossier.rated")
-def on_dossier_rated(event: Event) -> None:
-    p = event.payload
-    scores = {str(k): int(v) for k, v in dict(p.get("scores") or {}).items()}
-    services.event_apply(
-        event_id=event.id,
-        name=event.name,
-        agency_code=str(p.get("agency_code") or ""),
-        at=as_datetime(p.get("rated_at")) or clock.now(),
-        deltas=metrics.rating_deltas(scores=scores),
+@subscribe_batch("payment.completed")
+def on_payments_completed(batch: Sequence[Event]) -> None:
+    services.events_apply(
+        [
+            _counted(
+                event,
+                event.payload.get("paid_at"),
+                metrics.payment_deltas(amount=int(event.payload.get("amount") or 0)),
+            )
+            for event in batch
+        ]
     )
 
 
-@subscribe("payment.completed")
-def on_payment_completed(event: Event) -> None:
-    p = event.payload
-    services.event_apply(
-        event_id=event.id,
-        name=event.name,
-        agency_code=str(p.get("agency_code") or ""),
-        at=as_datetime(p.get("paid_at")) or clock.now(),
-        deltas=metrics.payment_deltas(amount=int(p.get("amount") or 0)),
-    )
-
-
-@subscribe("payment.refunded")
-def on_payment_refunded(event: Event) -> None:
-    p = event.payload
-    services.event_apply(
-        event_id=event.id,
-        name=event.name,
-        agency_code=str(p.get("agency_code") or ""),
-        at=as_datetime(p.get("refunded_at")) or clock.now(),
-        deltas=metrics.refund_deltas(amount=int(p.get("amount") or 0)),
+@subscribe_batch("payment.refunded")
+def on_payments_refunded(batch: Sequence[Event]) -> None:
+    services.events_apply(
+        [
+            _counted(
+                event,
+                event.payload.get("refunded_at"),
+                metrics.refund_deltas(amount=int(event.payload.get("amount") or 0)),
+            )
+            for event in batch
+        ]
     )

@@ -72,8 +72,8 @@ def test_a_redispatched_event_changes_nothing(django_capture_on_commit_callbacks
     before = _rows()
     row = OutboxEvent.objects.get(pk=event_id)
     event = Event(id=row.pk, name=row.name, payload=row.payload)
-    subscribers.on_payment_completed(event)
-    subscribers.on_payment_completed(event)
+    subscribers.on_payments_completed([event])
+    subscribers.on_payments_completed([event, event])
     nov = dt.date(2026, 11, 1)
     assert before == [(JUSTICE, nov, "payments", 1), (JUSTICE, nov, "payments_vnd", 50_000)]
     assert _rows() == before
@@ -184,3 +184,44 @@ def test_area_rollups_count_communes_under_their_province_and_units_under_their_
     assert [(a, v) for a, m, k, v in _area_rows() if (m, k) == (nov, metrics.RECEIVED)] == [
         ("", 1), ("000.00.00.G18", 1), ("40", 1), ("79", 1)
     ]  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_a_relayed_batch_counts_like_events_one_by_one(
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """The relay hands the subscriber many events at once: the rollups equal those of the
+    same events dispatched one by one, and a batch repeated changes nothing."""
+    from django.test import override_settings
+
+    from egov.core import events
+
+    def emit_all() -> None:
+        paid(JUSTICE, at(2026, 11, 5), 50_000, order="a")
+        paid(HEALTH, at(2026, 11, 6), 70_000, order="b")
+        refunded(JUSTICE, at(2026, 12, 1), 20_000, order="a")
+        paid(JUSTICE, at(2026, 12, 2), 30_000, order="c")
+        paid(JUSTICE, at(2026, 12, 3), 40_000, order="d")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        emit_all()
+    one_by_one, one_by_one_areas = _rows(), _area_rows()
+    MonthlyFact.objects.all().delete()
+    AreaMonthlyFact.objects.all().delete()
+    ProcessedEvent.objects.all().delete()
+    OutboxEvent.objects.all().delete()
+    with override_settings(EGOV_EVENTS_DISPATCH="relay"):
+        with django_capture_on_commit_callbacks(execute=True):
+            emit_all()
+        assert _rows() == []
+        assert events.dispatch_batch() == (5, 5)
+    assert _rows() == one_by_one
+    assert _area_rows() == one_by_one_areas
+    rows = OutboxEvent.objects.order_by("id")
+    batch = [
+        Event(id=r.pk, name=r.name, payload=r.payload)
+        for r in rows
+        if r.name == "payment.completed"
+    ]
+    subscribers.on_payments_completed(batch)
+    assert _rows() == one_by_one
