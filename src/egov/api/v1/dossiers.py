@@ -411,7 +411,7 @@ class DossierListView(_CitizenView):
             services.Upload(a["requirement"], a["filename"], a["content_base64"])
             for a in data["attachments"]
         ]
-        public_id, _code, created = services.dossier_submit_new(
+        info, created = services.dossier_submit_new_info(
             actor=actor,
             procedure_code=data["procedure_code"],
             data=data["data"],
@@ -420,9 +420,8 @@ class DossierListView(_CitizenView):
             unit_code=data["unit_code"],
             uploads=uploads,
         )
-        info = selectors.dossier_for_applicant(actor=actor, public_id=public_id)
         out = DossierDetailOut(_dossier_data(info)).data
-        headers = {"Location": f"/api/v1/dossiers/{public_id}"}
+        headers = {"Location": f"/api/v1/dossiers/{info.summary.public_id}"}
         return Response(out, status=201 if created else 200, headers=headers)
 
 
