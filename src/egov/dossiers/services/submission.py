@@ -328,9 +328,7 @@ def _validate(
     return valid
 
 
-def _mark_submitted(
-    *, dossier: Dossier, version: VersionInfo, channel: int, reroute: bool
-) -> None:
+def _mark_submitted(*, dossier: Dossier, version: VersionInfo, channel: int, reroute: bool) -> None:
     """The submit step on the row in memory (number taken, not saved): the caller saves it."""
     transition_check("submit", status=dossier.status, queue=dossier.queue)
     now = clock.now()
