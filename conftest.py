@@ -41,6 +41,16 @@ def _fresh_exchange_routes() -> Iterator[None]:
     routes.reset()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_catalogue_cache() -> Iterator[None]:
+    """Same for the catalogue's cached versions in force and competent agencies."""
+    from egov.catalogue import cache
+
+    cache.reset()
+    yield
+    cache.reset()
+
+
 @pytest.fixture
 def system_actor() -> Actor:
     return Actor.system("tests")

@@ -19,6 +19,7 @@ label in that language.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -185,20 +186,38 @@ def _message(error: SchemaValidationError, label: str) -> str:
     return _("%(label)s is not valid.") % params
 
 
+# Validators of the schemas seen, keyed by the schema's canonical JSON text: built once per
+# process instead of once per submission (a schema is data; the same text is the same validator).
+_VALIDATORS: dict[str, Any] = {}
+_VALIDATORS_MAX = 1024
+_FORMATS = FormatChecker(formats=["date", "email"])
+
+
+def _validator(form: Mapping[str, Any]) -> Any:
+    schema = form.get("schema") or {"type": "object"}
+    key = json.dumps(schema, sort_keys=True, ensure_ascii=False)
+    validator = _VALIDATORS.get(key)
+    if validator is None:
+        validator = Draft202012Validator(schema, format_checker=_FORMATS)
+        if len(_VALIDATORS) >= _VALIDATORS_MAX:
+            _VALIDATORS.clear()
+        _VALIDATORS[key] = validator
+    return validator
+
+
 def form_data_validate(
     *, form: Mapping[str, Any], data: Mapping[str, Any], language: str | None = None
 ) -> dict[str, Any]:
     """Check submitted ``data`` against the form; return it, or raise ``ValidationFailed`` with
     one message per field in ``language`` (default: the active language)."""
     lang = language or _language()
-    schema = form.get("schema") or {"type": "object"}
+    errors = sorted(_validator(form).iter_errors(dict(data)), key=lambda e: list(e.path))
+    if not errors:
+        return dict(data)
     labels = {spec.name: spec.label for spec in form_fields(form, language=lang)}
-    validator = Draft202012Validator(
-        schema, format_checker=FormatChecker(formats=["date", "email"])
-    )
     field_errors: dict[str, list[Any]] = {}
     with translation.override(lang):
-        for error in sorted(validator.iter_errors(dict(data)), key=lambda e: list(e.path)):
+        for error in errors:
             if error.validator == "required":
                 missing = str(error.message).split("'")[1] if "'" in error.message else ""
                 name = missing or "__all__"

@@ -24,6 +24,7 @@ from django.db import connection, transaction
 from egov.agencies import selectors as agencies
 from egov.agencies.facade import AgencyInfo, AgencyKind
 from egov.audit.services import audit_record
+from egov.catalogue import cache as catalogue_cache
 from egov.catalogue import search
 from egov.catalogue.models import (
     FeeLine,
@@ -208,6 +209,7 @@ def catalogue_load(*, actor: Actor) -> LoadResult:
     audit record."""
     data = dataset()
     with transaction.atomic():
+        catalogue_cache.mark_changed()
         sectors = {s.code: s for s in Sector.objects.select_for_update()}
         new_sectors = [Sector(**row) for row in data["sectors"] if row["code"] not in sectors]
         Sector.objects.bulk_create(new_sectors)
@@ -331,6 +333,7 @@ def catalogue_generate(*, actor: Actor, count: int, seed: int = 2026) -> int:
     the demo agencies. Deterministic for a ``seed``. Returns how many were created."""
     rng = random.Random(seed)  # noqa: S311 - test data, not security
     with transaction.atomic():
+        catalogue_cache.mark_changed()
         if not Sector.objects.exists():
             catalogue_load(actor=actor)
         sectors = list(Sector.objects.order_by("code"))

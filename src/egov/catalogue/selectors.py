@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from egov.agencies import selectors as agencies
 from egov.agencies.facade import AgencyInfo
-from egov.catalogue import search
+from egov.catalogue import cache, search
 from egov.catalogue.facade import (
     Change,
     CompetentAgency,
@@ -159,7 +159,13 @@ def procedure_get(*, code: str) -> ProcedureInfo:
 
 def procedure_version_in_force(*, procedure_code: str, on: dt.date) -> VersionInfo:
     """The version of ``procedure_code`` in force on ``on``: what a dossier submitted that day is
-    pinned to. ``NotFound`` when the procedure is unknown or no version was in force."""
+    pinned to. ``NotFound`` when the procedure is unknown or no version was in force. Cached per
+    process (``cache.py``)."""
+    code = procedure_code.strip()
+    return cache.lookup(("in_force", code, on), lambda: _version_in_force(code, on))
+
+
+def _version_in_force(procedure_code: str, on: dt.date) -> VersionInfo:
     version = (
         _one_version()
         .filter(version_in_force_q(on), procedure__code=procedure_code.strip())
@@ -294,9 +300,20 @@ def procedure_competent_agency(
     former) applies for the procedure on ``on``. A former code is resolved with
     ``geo.unit_current_successor``; an offering for the commune wins over one for its province,
     which wins over a nationwide one. ``NotFound`` when none accepts it there. ``version``: the
-    version in force the caller already read (saves reading it again)."""
+    version in force the caller already read (saves reading it again). Cached per process
+    (``cache.py``)."""
     if version is None or version.procedure.code != procedure_code:
         version = procedure_version_in_force(procedure_code=procedure_code, on=on)
+    found = version
+    return cache.lookup(
+        ("competent", procedure_code, unit_code, on, version.public_id),
+        lambda: _competent_agency(procedure_code, unit_code, on, found),
+    )
+
+
+def _competent_agency(
+    procedure_code: str, unit_code: str, on: dt.date, version: VersionInfo
+) -> CompetentAgency:
     unit = geo.unit_current_successor(code=unit_code.strip(), as_of=on)  # NotFound: unknown
     candidates = [unit.code]
     if unit.level != "province" and unit.parent_code:

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_diff, audit_record
-from egov.catalogue import selectors, workflow
+from egov.catalogue import cache, selectors, workflow
 from egov.catalogue.facade import DocumentInfo, FeeLineInfo, StepInfo, VersionInfo
 from egov.catalogue.formspec import form_definition_errors
 from egov.catalogue.loading import catalogue_generate, catalogue_load
@@ -308,6 +308,7 @@ def version_publish(*, actor: Actor, version_id: str, valid_from: dt.date) -> Ve
             field_errors={"valid_from": [_("The date it takes effect must be today or later.")]}
         )
     with transaction.atomic():
+        cache.mark_changed()  # the version in force changes (drafts are never cached)
         version = _locked_version(version_id)
         transition = workflow.transition_for(name="publish", source=version.status)
         published = version.procedure.versions.filter(status=VersionStatus.PUBLISHED)

@@ -444,6 +444,16 @@ EGOV_DEMO_PASSWORD = env.str(
     "Password of the demo accounts created by `manage.py demo_load` (demo mode only).",
 )
 
+# --- Catalogue -----------------------------------------------------------------------------------
+EGOV_CATALOGUE_CACHE_SECONDS = env.int(
+    "EGOV_CATALOGUE_CACHE_SECONDS",
+    30,
+    "Seconds a process keeps the version in force and the competent agency of a procedure in "
+    "memory (0 = no cache). A version published applies at once where the cache is shared; "
+    "in another process with a local cache, and for same-day changes of units or agencies, "
+    "within this time.",
+)
+
 # --- Dossiers -----------------------------------------------------------------------------------
 EGOV_PUBLIC_URL = env.str(
     "EGOV_PUBLIC_URL",

@@ -6,7 +6,7 @@ public status."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,7 +36,14 @@ from egov.dossiers.facade import (
     TaskInfo,
     TransitionFact,
 )
-from egov.dossiers.models import Dossier, DossierEvent, Rating, Task, TaskStatus
+from egov.dossiers.models import (
+    Dossier,
+    DossierAttachment,
+    DossierEvent,
+    Rating,
+    Task,
+    TaskStatus,
+)
 from egov.dossiers.workflow import (
     APPLICANT,
     FINAL_STATUSES,
@@ -158,25 +165,42 @@ def _task(t: Task) -> TaskInfo:
     )
 
 
-def _info(d: Dossier) -> DossierInfo:
-    today = clock.today()
-    attachments = tuple(
-        AttachmentInfo(
-            id=a.pk,
-            requirement=a.requirement,
-            requirement_name=a.requirement_name,
-            file_id=a.file_id,
-            filename=a.filename,
-            media_type=a.media_type,
-            size=a.size,
-            sha256=a.sha256,
-            round=a.round,
-            uploaded_at=a.uploaded_at,
-        )
-        for a in d.attachments.order_by("round", "requirement", "id")
+def _attachment(a: DossierAttachment) -> AttachmentInfo:
+    return AttachmentInfo(
+        id=a.pk,
+        requirement=a.requirement,
+        requirement_name=a.requirement_name,
+        file_id=a.file_id,
+        filename=a.filename,
+        media_type=a.media_type,
+        size=a.size,
+        sha256=a.sha256,
+        round=a.round,
+        uploaded_at=a.uploaded_at,
     )
-    events = tuple(_event(e) for e in d.events.order_by("occurred_at", "id"))
-    tasks = tuple(_task(t) for t in d.tasks.order_by("kind", "order", "id"))
+
+
+def _info(
+    d: Dossier,
+    *,
+    attachments: Iterable[DossierAttachment] | None = None,
+    events: Iterable[DossierEvent] | None = None,
+    tasks: Iterable[Task] | None = None,
+    rated: bool | None = None,
+) -> DossierInfo:
+    """``d`` as a ``DossierInfo``; its children are read unless given (in the order of the
+    queries below)."""
+    today = clock.today()
+    if attachments is None:
+        attachments = d.attachments.order_by("round", "requirement", "id")
+    else:
+        attachments = sorted(attachments, key=lambda a: (a.round, a.requirement, a.pk))
+    if events is None:
+        events = d.events.order_by("occurred_at", "id")
+    else:
+        events = sorted(events, key=lambda e: (e.occurred_at, e.pk))
+    if tasks is None:
+        tasks = d.tasks.order_by("kind", "order", "id")
     prefill = {
         field: PrefillValue(
             field=field,
@@ -208,10 +232,10 @@ def _info(d: Dossier) -> DossierInfo:
         fee_due_vnd=d.fee_due_vnd,
         result_code=d.result_code,
         result_document_id=d.result_document_id,
-        rated=hasattr(d, "rating"),
-        attachments=attachments,
-        events=events,
-        tasks=tasks,
+        rated=hasattr(d, "rating") if rated is None else rated,
+        attachments=tuple(_attachment(a) for a in attachments),
+        events=tuple(_event(e) for e in events),
+        tasks=tuple(_task(t) for t in tasks),
     )
 
 
@@ -258,6 +282,18 @@ def dossier_for_applicant(*, actor: Actor, public_id: str) -> DossierInfo:
     if actor.kind is not ActorKind.CITIZEN:
         raise _not_found()
     return _info(_load(public_id=public_id, applicant_id=actor.id))
+
+
+def dossier_info_written(
+    *,
+    dossier: Dossier,
+    attachments: Sequence[DossierAttachment],
+    events: Sequence[DossierEvent],
+) -> DossierInfo:
+    """What ``dossier_for_applicant`` reads back for a dossier that the calling service has just
+    created in its transaction, built from the rows it wrote (``attachments``, ``events``; a new
+    dossier has no task and no rating yet) instead of reading them again."""
+    return _info(dossier, attachments=attachments, events=events, tasks=(), rated=False)
 
 
 def dossier_public_status(*, code: str, pin: str) -> PublicStatus:

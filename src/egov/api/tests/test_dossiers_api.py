@@ -14,10 +14,11 @@ from django.core.cache import cache
 from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
-from django.utils import translation
+from django.utils import timezone, translation
 from oauth2_provider.models import AccessToken, Application
 from rest_framework.test import APIClient
 
+from egov.api.v1.dossiers import DossierDetailOut, _dossier_data, dossier_detail_out
 from egov.core import clock
 from egov.dossiers import selectors, services
 
@@ -127,6 +128,50 @@ def test_submit_creates_the_dossier_and_a_retry_returns_it(dossier_world: Any, a
     other = _submit(client, key="key-2")
     assert other.status_code == 201
     assert other.json()["code"] != body["code"]
+
+
+def test_the_answer_to_a_submission_is_what_reading_it_back_gives(
+    dossier_world: Any, as_person
+) -> None:
+    # The answer is built from the rows the submission wrote, not read back: it must match the
+    # dossier as read afterwards, field for field (attachments in their order, times as stored).
+    client = as_person(dossier_world.citizen)
+    attachments = [
+        {"requirement": -1, "filename": "them.pdf", "content_base64": PDF_B64},
+        {"requirement": 1, "filename": "cccd.pdf", "content_base64": PDF_B64},
+        {"requirement": 0, "filename": "to-khai.pdf", "content_base64": PDF_B64},
+    ]
+    created = _submit(client, attachments=attachments)
+    assert created.status_code == 201, created.content
+    body = created.json()
+    read = client.get(f"{LIST}{body['id']}")
+    assert read.status_code == 200
+    assert body == read.json()
+    assert [a["requirement"] for a in body["attachments"]] == [-1, 0, 1]
+    retried = _submit(client, attachments=attachments)
+    assert (retried.status_code, retried.json()) == (200, body)
+
+
+def test_the_detail_representation_is_the_serializers(dossier_world: Any) -> None:
+    # ``dossier_detail_out`` reuses one serializer instance for every response.
+    public_id, _code = _submitted(dossier_world)
+    services.dossier_act(
+        actor=dossier_world.receiver.as_actor(), dossier_id=public_id, action="accept"
+    )
+    services.dossier_act(
+        actor=dossier_world.approver.as_actor(), dossier_id=public_id, action="assign",
+        params={"handler_id": str(dossier_world.handler.public_id)}, comment="Đã kiểm tra",
+    )  # fmt: skip
+    info = selectors.dossier_for_applicant(
+        actor=dossier_world.citizen.as_actor(), public_id=public_id
+    )
+    expected: Any = DossierDetailOut(_dossier_data(info)).data  # (``data`` is also a field)
+    assert dossier_detail_out(info) == expected
+    assert len(expected["events"]) == 3
+    with translation.override("vi"), timezone.override("UTC"):
+        local: Any = DossierDetailOut(_dossier_data(info)).data
+        assert dossier_detail_out(info) == local
+    assert local["submitted_at"] != expected["submitted_at"]  # the zone is read at each call
 
 
 def test_submit_needs_an_idempotency_key(dossier_world: Any, as_person) -> None:

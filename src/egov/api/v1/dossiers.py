@@ -244,6 +244,18 @@ def _dossier_data(info: DossierInfo) -> dict[str, Any]:
     }
 
 
+# One instance, its fields bound once: a serializer built per response deep-copies its declared
+# fields (and those of every nested serializer) each time. ``to_representation`` keeps no state,
+# so the instance serves every request; the current time zone is read at each call.
+_DETAIL_OUT = DossierDetailOut()
+
+
+def dossier_detail_out(info: DossierInfo) -> dict[str, Any]:
+    """The ``DossierDetailOut`` representation of ``info``."""
+    out: dict[str, Any] = _DETAIL_OUT.to_representation(_dossier_data(info))
+    return out
+
+
 # --- Input --------------------------------------------------------------------------------------
 
 
@@ -411,7 +423,7 @@ class DossierListView(_CitizenView):
             services.Upload(a["requirement"], a["filename"], a["content_base64"])
             for a in data["attachments"]
         ]
-        public_id, _code, created = services.dossier_submit_new(
+        info, created = services.dossier_submit_new_info(
             actor=actor,
             procedure_code=data["procedure_code"],
             data=data["data"],
@@ -420,9 +432,8 @@ class DossierListView(_CitizenView):
             unit_code=data["unit_code"],
             uploads=uploads,
         )
-        info = selectors.dossier_for_applicant(actor=actor, public_id=public_id)
-        out = DossierDetailOut(_dossier_data(info)).data
-        headers = {"Location": f"/api/v1/dossiers/{public_id}"}
+        out = dossier_detail_out(info)
+        headers = {"Location": f"/api/v1/dossiers/{info.summary.public_id}"}
         return Response(out, status=201 if created else 200, headers=headers)
 
 
@@ -440,7 +451,7 @@ class DossierDetailView(_CitizenView):
         info = selectors.dossier_for_applicant(
             actor=request_actor(request), public_id=str(public_id)
         )
-        return Response(DossierDetailOut(_dossier_data(info)).data)
+        return Response(dossier_detail_out(info))
 
 
 _LOOKUP_RESPONSES = {

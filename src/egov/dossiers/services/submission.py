@@ -22,8 +22,9 @@ from egov.core.errors import NotFound, ValidationFailed
 from egov.documents import services as documents
 from egov.documents.facade import StoredFileInfo
 from egov.dossiers import clock as dossier_clock
-from egov.dossiers import codes, prefill
-from egov.dossiers.models import Channel, Dossier, DossierAttachment
+from egov.dossiers import codes, prefill, selectors
+from egov.dossiers.facade import DossierInfo
+from egov.dossiers.models import Channel, Dossier, DossierAttachment, DossierEvent
 from egov.dossiers.services._common import (
     dossier_for_update,
     not_found,
@@ -327,9 +328,8 @@ def _validate(
     return valid
 
 
-def _submit(
-    *, actor: Actor, dossier: Dossier, version: VersionInfo, channel: int, reroute: bool = True
-) -> None:
+def _mark_submitted(*, dossier: Dossier, version: VersionInfo, channel: int, reroute: bool) -> None:
+    """The submit step on the row in memory (number taken, not saved): the caller saves it."""
     transition_check("submit", status=dossier.status, queue=dossier.queue)
     now = clock.now()
     _route_and_number(dossier=dossier, version=version, now=now, reroute=reroute)
@@ -338,8 +338,10 @@ def _submit(
     dossier.submitted_at = now
     dossier.fee_due_vnd = version.fee_total(online=channel == Channel.ONLINE)
     dossier.row_version += 1
-    dossier.save()
-    record(
+
+
+def _record_submitted(*, actor: Actor, dossier: Dossier, channel: int) -> DossierEvent:
+    return record(
         actor=actor,
         dossier=dossier,
         action="submit",
@@ -347,6 +349,45 @@ def _submit(
         from_queue=Queue.DRAFT,
         details={"channel": channel},
     )
+
+
+def _submit(
+    *, actor: Actor, dossier: Dossier, version: VersionInfo, channel: int, reroute: bool = True
+) -> None:
+    """Submit a draft already saved (its row is updated)."""
+    _mark_submitted(dossier=dossier, version=version, channel=channel, reroute=reroute)
+    dossier.save()
+    _record_submitted(actor=actor, dossier=dossier, channel=channel)
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    """A new dossier submitted in one step: its rows as written (one INSERT each)."""
+
+    dossier: Dossier
+    attachments: list[DossierAttachment]
+    event: DossierEvent
+
+
+def _insert_submitted(
+    *,
+    actor: Actor,
+    dossier: Dossier,
+    version: VersionInfo,
+    channel: int,
+    stored: Sequence[tuple[Upload, StoredFileInfo]],
+) -> _Written:
+    """Inside the caller's transaction: number the new dossier (routed by ``_new_dossier``),
+    insert it already submitted, then its attachments and the step's records. The agency's
+    numbering row stays locked from here to commit (a rollback gives the number back)."""
+    _mark_submitted(dossier=dossier, version=version, channel=channel, reroute=False)
+    dossier.save(force_insert=True)
+    attachments = [
+        _attachment_create(dossier=dossier, version=version, upload=upload, stored=info)
+        for upload, info in stored
+    ]
+    event = _record_submitted(actor=actor, dossier=dossier, channel=channel)
+    return _Written(dossier, attachments, event)
 
 
 def dossier_submit(
@@ -375,25 +416,24 @@ def dossier_submit(
         return str(dossier.code)
 
 
-def dossier_submit_new(
+def _submit_new(
     *,
     actor: Actor,
     procedure_code: str,
     data: dict[str, Any],
     submission_key: str,
-    consent_prefill: bool = False,
-    unit_code: str = "",
-    uploads: Sequence[Upload] = (),
-) -> tuple[str, str, bool]:
-    """Create and submit a dossier in one step (the API path). ``submission_key`` (the client's
-    Idempotency-Key) makes a retry return the first dossier. Returns ``(public_id, code,
-    created)``."""
+    consent_prefill: bool,
+    unit_code: str,
+    uploads: Sequence[Upload],
+) -> _Written | tuple[str, str]:
+    """The rows written, or ``(public_id, code)`` of the dossier an earlier request with the
+    same key made."""
     if not submission_key.strip():
         raise ValidationFailed(_("An idempotency key is required."), code="idempotency_key")
     key = submission_key.strip()[:80]
-    existing = Dossier.objects.filter(applicant_id=actor.id, submission_key=key).first()
-    if existing is not None and existing.code:
-        return str(existing.public_id), existing.code, False
+    existing = _submitted_with_key(actor, key)
+    if existing is not None:
+        return existing
     _check_data_size(data)
     version = _online_version(procedure_code)
     pin = _applicant_pin(actor)
@@ -426,20 +466,74 @@ def dossier_submit_new(
     stored = [(upload, _store(actor=actor, version=version, upload=upload)) for upload in uploads]
     try:
         with transaction.atomic():
-            dossier.save()
-            for upload, info in stored:
-                _attachment_create(dossier=dossier, version=version, upload=upload, stored=info)
-            _submit(
+            return _insert_submitted(
                 actor=actor, dossier=dossier, version=version, channel=Channel.ONLINE,
-                reroute=False,
+                stored=stored,
             )  # fmt: skip
     except IntegrityError:
         # The same key raced us: the other request created the dossier.
-        existing = Dossier.objects.filter(applicant_id=actor.id, submission_key=key).first()
-        if existing is None or not existing.code:
+        existing = _submitted_with_key(actor, key)
+        if existing is None:
             raise
-        return str(existing.public_id), existing.code, False
-    return str(dossier.public_id), str(dossier.code), True
+        return existing
+
+
+def _submitted_with_key(actor: Actor, key: str) -> tuple[str, str] | None:
+    found = (
+        Dossier.objects.filter(applicant_id=actor.id, submission_key=key)
+        .values_list("public_id", "code")
+        .first()
+    )
+    if found is None or not found[1]:
+        return None
+    return str(found[0]), str(found[1])
+
+
+def dossier_submit_new(
+    *,
+    actor: Actor,
+    procedure_code: str,
+    data: dict[str, Any],
+    submission_key: str,
+    consent_prefill: bool = False,
+    unit_code: str = "",
+    uploads: Sequence[Upload] = (),
+) -> tuple[str, str, bool]:
+    """Create and submit a dossier in one step (the API path). ``submission_key`` (the client's
+    Idempotency-Key) makes a retry return the first dossier. Returns ``(public_id, code,
+    created)``."""
+    made = _submit_new(
+        actor=actor, procedure_code=procedure_code, data=data, submission_key=submission_key,
+        consent_prefill=consent_prefill, unit_code=unit_code, uploads=uploads,
+    )  # fmt: skip
+    if isinstance(made, tuple):
+        return made[0], made[1], False
+    return str(made.dossier.public_id), str(made.dossier.code), True
+
+
+def dossier_submit_new_info(
+    *,
+    actor: Actor,
+    procedure_code: str,
+    data: dict[str, Any],
+    submission_key: str,
+    consent_prefill: bool = False,
+    unit_code: str = "",
+    uploads: Sequence[Upload] = (),
+) -> tuple[DossierInfo, bool]:
+    """``dossier_submit_new`` returning the dossier as ``selectors.dossier_for_applicant`` shows
+    it, and whether it was created now: a new dossier is described from the rows just written
+    (not read back); a retry's dossier is read (it may have moved on since)."""
+    made = _submit_new(
+        actor=actor, procedure_code=procedure_code, data=data, submission_key=submission_key,
+        consent_prefill=consent_prefill, unit_code=unit_code, uploads=uploads,
+    )  # fmt: skip
+    if isinstance(made, tuple):
+        return selectors.dossier_for_applicant(actor=actor, public_id=made[0]), False
+    info = selectors.dossier_info_written(
+        dossier=made.dossier, attachments=made.attachments, events=[made.event]
+    )
+    return info, True
 
 
 def dossier_receive_at_counter(
@@ -490,11 +584,8 @@ def dossier_receive_at_counter(
         _check_requirement(version, upload)
     stored = [(upload, _store(actor=actor, version=version, upload=upload)) for upload in uploads]
     with transaction.atomic():
-        dossier.save()
-        for upload, info in stored:
-            _attachment_create(dossier=dossier, version=version, upload=upload, stored=info)
-        _submit(
-            actor=actor, dossier=dossier, version=version, channel=Channel.COUNTER, reroute=False
+        _insert_submitted(
+            actor=actor, dossier=dossier, version=version, channel=Channel.COUNTER, stored=stored
         )
         apply_transition(actor=actor, dossier=dossier, action="accept", comment="", params={})
         return str(dossier.public_id), str(dossier.code)

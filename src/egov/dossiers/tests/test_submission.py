@@ -3,6 +3,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from egov.core.errors import NotFound, ValidationFailed
@@ -131,6 +133,39 @@ def test_one_shot_submission_with_the_same_key_is_one_dossier(dossier_world: Any
     assert first[2] is True
     assert second == (first[0], first[1], False)
     assert Dossier.objects.count() == 1
+
+
+def test_one_shot_submission_writes_the_dossier_once_and_reads_nothing_back(
+    dossier_world: Any,
+) -> None:
+    actor = dossier_world.citizen.as_actor()
+    with CaptureQueriesContext(connection) as queries:
+        info, created = services.dossier_submit_new_info(
+            actor=actor,
+            procedure_code=dossier_world.procedure,
+            data=form_data(dossier_world),
+            submission_key="once",
+            consent_prefill=True,
+            uploads=[Upload(2, "b.pdf", PDF), Upload(1, "a.pdf", PDF)],
+        )
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert [q.split(" (")[0] for q in sql if "dossiers_dossier\"" in q.split(" WHERE")[0]
+            and not q.startswith("SELECT")] == ['INSERT INTO "dossiers_dossier"']  # fmt: skip
+    children = ("dossiers_dossierattachment", "dossiers_dossierevent", "dossiers_task")
+    assert [q for q in sql if q.startswith("SELECT") and any(t in q for t in children)] == []
+    assert created is True
+    assert info == selectors.dossier_for_applicant(actor=actor, public_id=info.summary.public_id)
+    assert [a.requirement for a in info.attachments] == [1, 2]
+    assert (info.status, info.summary.row_version, info.rated) == (Status.NEW, 1, False)
+    again, created_again = services.dossier_submit_new_info(
+        actor=actor,
+        procedure_code=dossier_world.procedure,
+        data=form_data(dossier_world),
+        submission_key="once",
+        consent_prefill=True,
+        uploads=[Upload(2, "b.pdf", PDF), Upload(1, "a.pdf", PDF)],
+    )
+    assert (again, created_again) == (info, False)
 
 
 def test_a_failed_one_shot_submission_leaves_nothing(dossier_world: Any) -> None:
