@@ -7,7 +7,8 @@ PDF attachment, all to the HCM Department of Justice (one numbering sequence).
 Beside it, in the same run, the physical limit: the same rows (the dossier sequence, the dossier,
 its attachment, its event, the audit record on the hash chain, the outbox event) copied from a
 dossier the API made and inserted directly in one transaction each, on as many connections as
-there are clients. Targets on a 2-core machine: >= 150 submissions/s, p99 < 150 ms.
+there are clients. Events are dispatched by a relay process (``BENCH_SUBMIT_DISPATCH``, below).
+Targets on a 2-core machine: >= 150 submissions/s, p99 < 150 ms.
 
 Setup (out of the timings): reference data, the catalogue, the citizens, their accounts and
 tokens. In-app notifications only (``EGOV_NOTIFY_CHANNELS`` empty: no mail server). Afterwards
@@ -29,11 +30,15 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from common import Result, gunicorn
+from common import Result, gunicorn, relay
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_SUBMIT_CLIENTS", "8"))
 WORKERS = int(os.environ.get("BENCH_SUBMIT_WORKERS", "4"))
+# Who dispatches the events (docs/adr/0015): ``relay`` (the production setting, one relay
+# process beside gunicorn on the same cores; the run waits until it has dispatched every event)
+# or ``inline`` (the embedded default, in the request after its commit).
+DISPATCH = os.environ.get("BENCH_SUBMIT_DISPATCH", "relay")
 WARMUP = 3  # requests per client before timing (imports, caches, plans)
 PROCEDURE = "0.000001"
 PIN_BASE = 79_090_900_000  # 079090900000, 079090900001, ...: HCM, male, born 1990
@@ -309,15 +314,27 @@ def _clean_up() -> None:
         )
 
 
+def _pending() -> int:
+    from egov.core.models import OutboxEvent
+
+    return OutboxEvent.objects.filter(dispatched_at__isnull=True).count()
+
+
 def run(env: dict[str, str]) -> list[Result]:
     tokens = _setup()
     _clean_up()
-    server_env = {**env, "EGOV_NOTIFY_CHANNELS": ""}
+    server_env = {**env, "EGOV_NOTIFY_CHANNELS": "", "EGOV_EVENTS_DISPATCH": DISPATCH}
     made: list[str] = []
+    lag = [0.0]
     with gunicorn(
         "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
     ) as port:
-        rate, latencies = _run_clients([_http_client(port, t, made) for t in tokens], SECONDS)
+        clients = [_http_client(port, t, made) for t in tokens]
+        if DISPATCH == "relay":
+            with relay(server_env, pending=_pending) as lag:
+                rate, latencies = _run_clients(clients, SECONDS)
+        else:
+            rate, latencies = _run_clients(clients, SECONDS)
     p50, p99 = _percentiles(latencies)
 
     from django.db import connections
@@ -328,10 +345,12 @@ def run(env: dict[str, str]) -> list[Result]:
     connections.close_all()
     _clean_up()
     raw50, raw99 = _percentiles(raw_latencies)
-    name = f"POST /api/v1/dossiers/ ({WORKERS} workers, {CLIENTS} clients)"
+    relayed = " + event relay" if DISPATCH == "relay" else ", events inline"
+    name = f"POST /api/v1/dossiers/ ({WORKERS} workers{relayed}, {CLIENTS} clients)"
     limit = "raw SQL, same rows"
     return [
         Result(name, "throughput", rate, "submissions/s", limit, raw_rate),
         Result(name, "latency p50", p50, "ms", limit, raw50, higher_is_better=False),
         Result(name, "latency p99", p99, "ms", limit, raw99, higher_is_better=False),
+        *([Result(name, "relay lag after the load", lag[0] * 1000, "ms")] if lag else []),
     ]

@@ -33,17 +33,14 @@ import datetime as dt
 import http.client
 import json
 import os
-import signal
 import statistics
-import subprocess
 import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
-from common import PYTHON, ROOT, Result, gunicorn, http_load
+from common import Result, gunicorn, http_load, relay
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_IPN_CLIENTS", "8"))
@@ -234,27 +231,6 @@ def _pending() -> int:
     return OutboxEvent.objects.filter(dispatched_at__isnull=True, name="payment.completed").count()
 
 
-@contextmanager
-def _relay(env: dict[str, str]) -> Iterator[list[float]]:
-    """One relay process for the duration; yields a list that gets the seconds it needed, after
-    the block, to dispatch every pending event."""
-    lag: list[float] = []
-    proc = subprocess.Popen(
-        [PYTHON, "manage.py", "events_dispatch", "--follow"], env={**os.environ, **env}, cwd=ROOT
-    )
-    try:
-        yield lag
-        began = time.monotonic()
-        while _pending():
-            if proc.poll() is not None or time.monotonic() - began > 120:
-                raise RuntimeError("the relay stopped or did not catch up within 120 s")
-            time.sleep(0.05)
-        lag.append(time.monotonic() - began)
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
-
-
 def _serve(
     mode: str, env: dict[str, str], queries: list[str]
 ) -> tuple[float, list[float], int, Any, float]:
@@ -266,7 +242,7 @@ def _serve(
         "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
     ) as port:
         if mode == "relay":
-            with _relay(server_env) as lag:
+            with relay(server_env, pending=_pending) as lag:
                 rate, latencies, sent = _load(port, queries)
         else:
             lag = [0.0]

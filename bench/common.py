@@ -6,13 +6,14 @@ import http.client
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -96,6 +97,28 @@ def gunicorn(app: str, *, workers: int, env: dict[str, str], probe: str) -> Iter
     finally:
         proc.terminate()
         proc.wait(timeout=20)
+
+
+@contextmanager
+def relay(env: dict[str, str], *, pending: Callable[[], int]) -> Iterator[list[float]]:
+    """An event relay (``manage.py events_dispatch --follow``, docs/adr/0015) for the duration
+    of the block; yields a list that gets the seconds it needed, after the block, until
+    ``pending()`` (the events still undispatched) fell to zero."""
+    lag: list[float] = []
+    proc = subprocess.Popen(
+        [PYTHON, "manage.py", "events_dispatch", "--follow"], env={**os.environ, **env}, cwd=ROOT
+    )
+    try:
+        yield lag
+        began = time.monotonic()
+        while pending():
+            if proc.poll() is not None or time.monotonic() - began > 120:
+                raise RuntimeError("the event relay stopped or did not catch up within 120 s")
+            time.sleep(0.05)
+        lag.append(time.monotonic() - began)
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=30)
 
 
 @dataclass

@@ -80,7 +80,7 @@ PUBLIC = {
     "web:statistics",
     # payments: the gateway's server-to-server notification (authenticated by its signature) and
     # the sandbox bank (404 unless EGOV_PAYMENTS_SANDBOX is on)
-    "web:payments_ipn", "sandbox:pay", "sandbox:api", "sandbox:settlement",
+    "payments_ipn", "sandbox:pay", "sandbox:api", "sandbox:settlement",
 }  # fmt: skip
 # OAuth2 / OpenID Connect protocol endpoints: client authentication and tokens, tested in
 # src/egov/identity/tests/test_oidc.py (authorize requires a login; token needs the client).

@@ -6,6 +6,7 @@ from django.views.i18n import set_language
 from oauth2_provider import views as oauth2_views
 
 from egov.web import health
+from egov.web.views_payments import ipn
 from egov.web.views_identity_oidc import AuthorizationView
 
 admin.site.site_header = "egov"
@@ -30,6 +31,9 @@ oauth2_patterns = [
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The payment gateway's server-to-server notification (public, authenticated by its
+    # signature): no language prefix, and early in the list, since URLs resolve in order.
+    path("payments/<str:gateway>/ipn/", ipn, name="payments_ipn"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", include("egov.api.urls")),
     path("o/", include((oauth2_patterns, "oauth2_provider"))),

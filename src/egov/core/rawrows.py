@@ -1,10 +1,12 @@
-"""Model instances from rows of hand-written SQL, converted exactly as the ORM converts them.
+"""Plain SQL for the few statements on a hot path, with the ORM's conversions (building those
+statements through the ORM costs more than running them).
 
-For the few statements on a hot path that are written as plain SQL (building them through the
-ORM costs more than running them): select the columns named by ``attnames`` in that order, then
-``instance(model, attnames, row)`` gives the model instance with those fields loaded (the others
-deferred), each value passed through the database's and the field's converters (SQLite's text
-dates and UUIDs, time zones, booleans)."""
+- ``instance(model, attnames, row)``: select the columns named by ``attnames`` in that order;
+  gives the model instance with those fields loaded (the others deferred), each value passed
+  through the database's and the field's converters (SQLite's text dates and UUIDs, time zones,
+  booleans).
+- ``update_fields(instance, fields)``: one ``UPDATE`` of those columns, values prepared by
+  their fields."""
 
 from __future__ import annotations
 
@@ -53,3 +55,31 @@ def instance(model: type[M], attnames: Sequence[str], row: Sequence[Any], *, ali
         for convert in converters:
             values[i] = convert(values[i], column, connection)
     return model.from_db(alias, list(ordered), [values[p] for p in positions])
+
+
+def update_fields(instance: models.Model, fields: Sequence[str]) -> int:
+    """``UPDATE`` of ``instance``'s row, only the columns of ``fields``, each value prepared by
+    its field as ``save`` prepares it (``auto_now`` included). Like ``QuerySet.update``, no
+    model signals are sent. Returns the number of rows changed (0 or 1)."""
+    meta = instance._meta
+    alias = instance._state.db or "default"
+    connection = connections[alias]
+    quote = connection.ops.quote_name
+    assignments = []
+    params: list[Any] = []
+    for name in fields:
+        field = meta.get_field(name)
+        if not isinstance(field, models.Field) or not field.concrete or field.primary_key:
+            raise LookupError(f"{meta.model_name}.{name} is not a column that can be updated")
+        value = field.pre_save(instance, add=False)
+        assignments.append(f"{quote(field.column)} = %s")
+        params.append(field.get_db_prep_save(value, connection))
+    params.append(meta.pk.get_db_prep_value(instance.pk, connection))
+    # Names come from the model; every value is a parameter.
+    sql = (
+        f"UPDATE {quote(meta.db_table)} SET {', '.join(assignments)} "  # noqa: S608
+        f"WHERE {quote(meta.pk.column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return int(cursor.rowcount)

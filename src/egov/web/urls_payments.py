@@ -11,8 +11,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # The applicant: pay a dossier's fee, the gateway's return, my payments, receipts.
     path("dossiers/<uuid:dossier_id>/pay/", pay.dossier_pay, name="dossier_pay"),
     path("payments/<str:gateway>/return/", pay.payment_return, name="payments_return"),
-    # Server to server (the gateway): public, authenticated by the signature.
-    path("payments/<str:gateway>/ipn/", pay.ipn, name="payments_ipn"),
+    # The gateway's server-to-server notification is in the root URLconf (egov/conf/urls.py).
     path("my-payments/", pay.my_payments, name="payments_mine"),
     path("my-payments/<uuid:order_id>/", pay.my_payment, name="payments_order"),
     path("my-payments/<uuid:order_id>/check/", pay.my_payment_check, name="payments_check"),

@@ -26,3 +26,17 @@ def test_a_raw_row_becomes_the_instance_the_orm_would_load() -> None:
     assert got.get_deferred_fields() == loaded.get_deferred_fields()
     with pytest.raises(LookupError):
         rawrows.instance(OutboxEvent, ("nope",), (1,), alias=connection.alias)
+
+
+@pytest.mark.django_db
+def test_update_fields_writes_only_the_named_columns() -> None:
+    row = OutboxEvent.objects.create(name="t.upd", payload={"a": 1}, occurred_at=clock.now())
+    later = clock.now()
+    row.attempts = 3
+    row.dispatched_at = later
+    row.last_error = "not written"
+    assert rawrows.update_fields(row, ["attempts", "dispatched_at"]) == 1
+    stored = OutboxEvent.objects.get(pk=row.pk)
+    assert (stored.attempts, stored.dispatched_at, stored.last_error) == (3, later, "")
+    with pytest.raises(LookupError):
+        rawrows.update_fields(row, ["id"])

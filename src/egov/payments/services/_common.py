@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_record
+from egov.core import rawrows
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import NotFound, PermissionDenied
 from egov.identity import selectors as identity
@@ -74,7 +75,9 @@ def transition(
     order.status = OrderStatus(step.target)
     order.row_version += 1
     if fields is not None:
-        order.save(update_fields=("status", "row_version", "updated_at", *fields))
+        # One plain UPDATE of these columns (the IPN's path: the ORM's save costs more here
+        # than the statement); no model signals, as with ``QuerySet.update``.
+        rawrows.update_fields(order, ("status", "row_version", "updated_at", *fields))
     else:
         order.save()
     if before_audit is not None:

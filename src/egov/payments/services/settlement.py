@@ -58,6 +58,13 @@ _ORDER_COLUMNS = (
 )  # fmt: skip
 
 
+def _attempt_write(attempt: Payment, **values: object) -> None:
+    """Set and write only these columns of the locked attempt (one plain ``UPDATE``)."""
+    for name, value in values.items():
+        setattr(attempt, name, value)
+    rawrows.update_fields(attempt, list(values))
+
+
 def _settle(
     *, actor: Actor, order: PaymentOrder, attempt: Payment, note: Notification, via: str
 ) -> None:
@@ -74,7 +81,7 @@ def _settle(
         "pay_date": note.pay_date,
     }
     if not note.success:
-        Payment.objects.filter(pk=attempt.pk).update(status=AttemptStatus.FAILED, **settled)
+        _attempt_write(attempt, status=AttemptStatus.FAILED, **settled)
         others_open = order.payments.filter(status=AttemptStatus.PENDING).exclude(pk=attempt.pk)
         if order.status == OrderStatus.PENDING and not others_open.exists():
             transition(
@@ -97,9 +104,7 @@ def _settle(
     if order.status in (OrderStatus.PAID, OrderStatus.REFUNDED):
         # Money taken twice for one order (two tabs, two attempts): recorded and shown to the
         # finance officers for a refund; the order and the dossier stay paid once.
-        Payment.objects.filter(pk=attempt.pk).update(
-            status=AttemptStatus.PAID, duplicate=True, **settled
-        )
+        _attempt_write(attempt, status=AttemptStatus.PAID, duplicate=True, **settled)
         audit_record(
             actor=actor,
             action="payments.duplicate_paid",
@@ -109,7 +114,7 @@ def _settle(
             diff={"txn_ref": attempt.txn_ref, "amount": attempt.amount},
         )
         return
-    Payment.objects.filter(pk=attempt.pk).update(status=AttemptStatus.PAID, **settled)
+    _attempt_write(attempt, status=AttemptStatus.PAID, **settled)
     late = order.status == OrderStatus.EXPIRED or order.expires_at <= now
     order.paid_at = now
     order.paid_late = late
