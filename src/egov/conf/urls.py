@@ -6,8 +6,8 @@ from django.views.i18n import set_language
 from oauth2_provider import views as oauth2_views
 
 from egov.web import health
-from egov.web.views_payments import ipn
 from egov.web.views_identity_oidc import AuthorizationView
+from egov.web.views_payments import ipn
 
 admin.site.site_header = "egov"
 admin.site.site_title = "egov"
