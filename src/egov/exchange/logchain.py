@@ -33,9 +33,10 @@ HASHED_FIELDS = (
 
 
 # Version 2 of a row's hash (``Message.hash_version``): SHA-256 over the content's digest, the
-# chain, the seq and the previous row's hash, joined by "|". The content's digest is computed in
-# Python; the link is computed by PostgreSQL while appending (``exchange_log_append``, migration
-# 0002), so an append is one statement in autocommit, with no separate read of the chain head.
+# chain, the seq and the previous row's hash, joined by "|". On PostgreSQL the append sends each
+# row's content as the JSON text ``row_content`` builds and ``exchange_log_append`` (migration
+# 0002) digests it and links the row, so an append is one statement in autocommit, with no
+# separate read of the chain head.
 CONTENT_FIELDS = (
     "message_id", "consumer", "consumer_member", "actor_kind", "actor_id", "actor_agency",
     "provider", "provider_member", "service", "purpose", "subject_pin", "fields", "status",
@@ -57,11 +58,16 @@ def _timestamp(occurred_at: dt.datetime) -> str:
     return occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
 
 
+def row_content(*, occurred_at: dt.datetime, values: Mapping[str, Any]) -> str:
+    """The row's content as the JSON array that is hashed for a version 2 hash: the time, then
+    ``CONTENT_FIELDS`` in order. On PostgreSQL it is also what the append sends."""
+    return _JSON.encode([_timestamp(occurred_at), *(values[name] for name in CONTENT_FIELDS)])
+
+
 def content_digest(*, occurred_at: dt.datetime, values: Mapping[str, Any]) -> str:
-    """SHA-256 of the row's content (time and ``CONTENT_FIELDS``, as a JSON array): what a
-    version 2 hash covers besides the chain, the seq and the link."""
-    content = [_timestamp(occurred_at), *(values[name] for name in CONTENT_FIELDS)]
-    return hashlib.sha256(_JSON.encode(content).encode()).hexdigest()
+    """SHA-256 of ``row_content``: what a version 2 hash covers besides the chain, the seq and
+    the link."""
+    return hashlib.sha256(row_content(occurred_at=occurred_at, values=values).encode()).hexdigest()
 
 
 def link_hash(*, digest: str, chain: str, seq: int, prev_hash: str) -> str:
@@ -110,10 +116,8 @@ class StoredAnswer:
 # links and inserts the rows, moves the head, and stores the answer). PL/pgSQL keeps its plans
 # per session, so the statements are planned once per connection, without prepared statements
 # on the client side (which Django leaves off, for connection poolers).
-_PG_APPEND = (
-    "SELECT exchange_log_append(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s::jsonb, %s, "
-    "%s, %s, %s, %s, %s::text[], %s::text[], %s, %s)"
-)
+_PG_APPEND = "SELECT exchange_log_append(%s, %s::text[], %s, %s)"
+_SUBJECT = 1 + CONTENT_FIELDS.index("subject_pin")  # its place in ``row_content``'s array
 
 
 def append(
@@ -132,17 +136,14 @@ def append(
     given and the consumer's message id already has a stored answer (a replay, or a racing
     request with the same id)."""
     chain = chain_for(str(values["message_id"]))
-    digests = [
-        content_digest(occurred_at=occurred_at, values={**values, "subject_pin": pin})
-        for pin in subjects
-    ]
+    content = [_timestamp(occurred_at), *(values.get(name) for name in CONTENT_FIELDS)]
+    rows = []
+    for pin in subjects:
+        content[_SUBJECT] = pin
+        rows.append(_JSON.encode(content))
     if connection.vendor != "postgresql":
-        return _append_portable(occurred_at, values, subjects, digests, chain, delivery)
-    params: list[Any] = [chain, occurred_at]
-    params += [values[name] for name in CONTENT_FIELDS if name != "subject_pin"]
-    params[12] = _JSON.encode(params[12])  # fields, as JSON
-    params += [list(subjects), digests]
-    params += [delivery.consumer_id, delivery.body] if delivery else [None, None]
+        return _append_portable(occurred_at, values, subjects, rows, chain, delivery)
+    params = [chain, rows, *((delivery.consumer_id, delivery.body) if delivery else (None, None))]
     with connection.cursor() as cursor:
         cursor.execute(_PG_APPEND, params)
         last_seq = cursor.fetchone()[0]
@@ -157,7 +158,7 @@ def _append_portable(
     occurred_at: dt.datetime,
     values: Mapping[str, Any],
     subjects: Sequence[str],
-    digests: Sequence[str],
+    contents: Sequence[str],
     chain: str,
     delivery: StoredAnswer | None,
 ) -> bool:
@@ -185,9 +186,10 @@ def _append_portable(
         assert taken is not None
         last_seq, prev_hash = taken
         rows = []
-        for seq, pin, digest in zip(
-            range(last_seq - len(subjects) + 1, last_seq + 1), subjects, digests, strict=True
+        for seq, pin, content in zip(
+            range(last_seq - len(subjects) + 1, last_seq + 1), subjects, contents, strict=True
         ):
+            digest = hashlib.sha256(content.encode()).hexdigest()
             row_hash_ = link_hash(digest=digest, chain=chain, seq=seq, prev_hash=prev_hash)
             rows.append(
                 Message(**values, subject_pin=pin, occurred_at=occurred_at, chain=chain, seq=seq,

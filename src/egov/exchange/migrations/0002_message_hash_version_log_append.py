@@ -5,26 +5,23 @@ from typing import Any
 
 from django.db import migrations, models
 
-# Rows of one exchange: same content but the subject, one digest per row (``logchain.
-# content_digest``, computed in Python). The head row is locked (FOR UPDATE) until the
-# statement's transaction ends; each row's hash is ``logchain.link_hash``. With an answer to
-# store (``p_consumer_id``), the answer is inserted first under the head's lock: if the
-# consumer's message id already has one, nothing is written and 0 is returned (the gateway then
-# answers as a replay). Returns the last seq taken, or NULL when the chain has no head row
-# (nothing written either).
+# ``p_rows``: the rows of one exchange, each the JSON array ``logchain.row_content`` built (the
+# row's content, in ``logchain.CONTENT_FIELDS`` order after the time); a row's content digest
+# is the SHA-256 of that text, so Python sends the bytes it built once and hashes nothing. The
+# head row is locked (FOR UPDATE) until the statement's transaction ends; each row's hash is
+# ``logchain.link_hash``. With an answer to store (``p_consumer_id``), it is inserted first,
+# under the head's lock: if the consumer's message id already has one, nothing is written and 0
+# is returned (the gateway then answers as a replay). Returns the last seq taken, or NULL when
+# the chain has no head row (nothing written either).
 APPEND = """
 CREATE OR REPLACE FUNCTION exchange_log_append(
-    p_chain text, p_occurred_at timestamptz, p_message_id text, p_consumer text,
-    p_consumer_member text, p_actor_kind text, p_actor_id text, p_actor_agency text,
-    p_provider text, p_provider_member text, p_service text, p_purpose text, p_fields jsonb,
-    p_status integer, p_outcome text, p_request_hash text, p_response_hash text,
-    p_duration_ms integer, p_subjects text[], p_digests text[], p_consumer_id bigint,
-    p_body bytea
+    p_chain text, p_rows text[], p_consumer_id bigint, p_body bytea
 ) RETURNS bigint LANGUAGE plpgsql AS $$
 DECLARE
     last_seq bigint;
     prev text;
     linked text;
+    c jsonb;
 BEGIN
     SELECT seq, hash INTO last_seq, prev FROM exchange_messagechainhead
         WHERE chain = p_chain FOR UPDATE;
@@ -32,29 +29,32 @@ BEGIN
         RETURN NULL;
     END IF;
     IF p_consumer_id IS NOT NULL THEN
+        c := p_rows[1]::jsonb;
         INSERT INTO exchange_delivery (consumer_id, message_id, request_hash, status, body,
                                        created_at)
-        VALUES (p_consumer_id, p_message_id, p_request_hash, p_status, p_body, p_occurred_at)
+        VALUES (p_consumer_id, c->>1, c->>15, (c->>13)::integer, p_body, (c->>0)::timestamptz)
         ON CONFLICT (consumer_id, message_id) DO NOTHING;
         IF NOT FOUND THEN
             RETURN 0;
         END IF;
     END IF;
-    FOR i IN 1 .. cardinality(p_subjects) LOOP
+    FOR i IN 1 .. cardinality(p_rows) LOOP
+        c := p_rows[i]::jsonb;
         last_seq := last_seq + 1;
         linked := encode(sha256(convert_to(
-            p_digests[i] || '|' || p_chain || '|' || last_seq::text || '|' || prev, 'UTF8'
+            encode(sha256(convert_to(p_rows[i], 'UTF8')), 'hex') || '|' || p_chain || '|'
+            || last_seq::text || '|' || prev, 'UTF8'
         )), 'hex');
         INSERT INTO exchange_message (
-            chain, seq, occurred_at, message_id, consumer, consumer_member, actor_kind,
-            actor_id, actor_agency, provider, provider_member, service, purpose, subject_pin,
-            fields, status, outcome, request_hash, response_hash, duration_ms, prev_hash, hash,
-            hash_version
+            occurred_at, message_id, consumer, consumer_member, actor_kind, actor_id,
+            actor_agency, provider, provider_member, service, purpose, subject_pin, fields,
+            status, outcome, request_hash, response_hash, duration_ms, chain, seq, prev_hash,
+            hash, hash_version
         ) VALUES (
-            p_chain, last_seq, p_occurred_at, p_message_id, p_consumer, p_consumer_member,
-            p_actor_kind, p_actor_id, p_actor_agency, p_provider, p_provider_member, p_service,
-            p_purpose, p_subjects[i], p_fields, p_status, p_outcome, p_request_hash,
-            p_response_hash, p_duration_ms, prev, linked, 2
+            (c->>0)::timestamptz, c->>1, c->>2, c->>3, c->>4, c->>5, c->>6, c->>7, c->>8, c->>9,
+            c->>10, c->>11, c->12, (c->>13)::integer, c->>14, c->>15, c->>16,
+            (c->>17)::integer,
+            p_chain, last_seq, prev, linked, 2
         );
         prev := linked;
     END LOOP;
@@ -63,11 +63,7 @@ BEGIN
 END
 $$;
 """
-DROP = (
-    "DROP FUNCTION IF EXISTS exchange_log_append(text, timestamptz, text, text, text, text, "
-    "text, text, text, text, text, text, jsonb, integer, text, text, text, integer, text[], "
-    "text[], bigint, bytea)"
-)
+DROP = "DROP FUNCTION IF EXISTS exchange_log_append(text, text[], bigint, bytea)"
 
 
 def create(apps: Any, schema_editor: Any) -> None:
