@@ -82,6 +82,7 @@ class _Exchange:
     service: Service | None = None
     grant: Grant | None = None
     returned: tuple[str, ...] = ()
+    answer: dict[str, Any] | None = None  # the data returned, when answered (not replayed)
     early_error: ExchangeError | None = None
     started: float = field(default_factory=time.monotonic)
 
@@ -329,21 +330,24 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
         _rate(grant)
         data, subjects = _provider_call(ex, service, returned)
         ex.returned = tuple(name for name in returned if name in data)
+        answer = {name: data[name] for name in ex.returned}
         payload = {
             "message_id": ex.message_id,
             "provider": ex.provider,
             "service": ex.service_code,
-            "data": {name: data[name] for name in ex.returned},
+            "data": answer,
         }
         body = _encode(payload)
         # The log rows (one per person the answer is about) and the stored answer in one
         # statement on PostgreSQL; nothing is written if the message id is taken.
         if _log(ex, status=200, outcome="ok", response=body, subjects=subjects, store=True):
+            ex.answer = answer
             return 200, body, False
         replayed = _replayed(ex, returned)
         if replayed is not None:
             return replayed
         _log(ex, status=200, outcome="ok", response=body, subjects=subjects)  # answer purged
+        ex.answer = answer
         return 200, body, False
     except ExchangeError as exc:
         refusal = exc
@@ -409,14 +413,12 @@ def exchange_call(
     )  # fmt: skip
     ex.consumer = _consumer_by_address(consumer)
     status, response, replayed = _exchange(ex)
-    payload = json.loads(response)
+    # The answer as built (not decoded again from its body); a replay's from the stored body.
+    data = ex.answer if ex.answer is not None else json.loads(response).get("data") or {}
     return ExchangeResponse(
-        message_id=message_id,
-        status=status,
-        data=dict(payload.get("data") or {}),
-        fields=tuple(payload.get("data") or {}),
+        message_id=message_id, status=status, data=dict(data), fields=tuple(data),
         replayed=replayed,
-    )
+    )  # fmt: skip
 
 
 def _consumer_by_address(address: str) -> Subsystem | None:

@@ -149,3 +149,18 @@ def test_rows_of_both_hash_versions_verify_and_a_changed_old_row_is_caught(world
         )
     result = selectors.log_verify()
     assert (result.ok, result.broken_id, result.reason) == (False, first.id, "content changed")
+
+
+def test_an_in_process_call_and_its_replay_return_the_same_data(world: World) -> None:
+    consumer_with_grant(["full_name", "date_of_birth"])
+    asked: dict[str, Any] = {
+        "actor": ACTOR, "consumer": CONSUMER, "provider": POPULATION_PROVIDER,
+        "service": "citizen-get", "purpose": "civil_status_check", "message_id": "same",
+        "subject_pin": PIN,
+    }  # fmt: skip
+    first = services.exchange_call(**asked)
+    again = services.exchange_call(**asked)
+    expected = {"full_name": "Nguyễn Văn An", "date_of_birth": "1990-05-17"}
+    assert (first.data, first.fields, first.replayed) == (expected, tuple(expected), False)
+    assert (again.data, again.fields, again.replayed) == (expected, tuple(expected), True)
+    assert [r.outcome for r in Message.objects.order_by("id")] == ["ok", "replayed"]
