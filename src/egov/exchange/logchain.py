@@ -116,7 +116,7 @@ class StoredAnswer:
 # links and inserts the rows, moves the head, and stores the answer). PL/pgSQL keeps its plans
 # per session, so the statements are planned once per connection, without prepared statements
 # on the client side (which Django leaves off, for connection poolers).
-_PG_APPEND = "SELECT exchange_log_append(%s, %s::text[], %s, %s)"
+_PG_APPEND = "SELECT exchange_log_append(%s, %s, %s, %s)"
 _SUBJECT = 1 + CONTENT_FIELDS.index("subject_pin")  # its place in ``row_content``'s array
 
 
@@ -143,7 +143,8 @@ def append(
         rows.append(_JSON.encode(content))
     if connection.vendor != "postgresql":
         return _append_portable(occurred_at, values, subjects, rows, chain, delivery)
-    params = [chain, rows, *((delivery.consumer_id, delivery.body) if delivery else (None, None))]
+    answer = (delivery.consumer_id, delivery.body) if delivery else (None, None)
+    params = [chain, "\n".join(rows), *answer]  # one row a line: JSON text has no line break
     with connection.cursor() as cursor:
         cursor.execute(_PG_APPEND, params)
         last_seq = cursor.fetchone()[0]
