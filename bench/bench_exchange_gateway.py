@@ -5,7 +5,11 @@ lookup by a minimal view calling ``population.selectors.citizen_get`` directly, 
 gunicorn server and run, with ``BENCH_EXCHANGE_CLIENTS`` (8) concurrent keep-alive clients.
 
 Targets (issue 9): added p50 < 3 ms, throughput >= 50% of direct. The load generator runs on
-the same machine (Python threads), so both sides pay for it alike.
+the same machine (Python threads), so both sides pay for it alike; the two sides run in
+alternating slices (direct, gateway, direct, ...) so that a change of the shared machine's load
+falls on both. Also printed: the load average, and the steady in-process figures (both views
+called in this process without the server: CPU per request of this process and of its
+PostgreSQL backend, and the statements of one request).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import statistics
 import threading
 import time
 import uuid
+from collections.abc import Callable
 
 from common import Result, gunicorn
 
@@ -27,6 +32,8 @@ WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 # Threads per worker (gunicorn switches to gthread above 1), for both sides alike: a request
 # waiting for the log's WAL flush then no longer holds the whole worker.
 THREADS = int(os.environ.get("BENCH_EXCHANGE_THREADS", "1"))
+SLICES = int(os.environ.get("BENCH_EXCHANGE_SLICES", "3"))  # alternations per side
+INPROCESS = int(os.environ.get("BENCH_EXCHANGE_INPROCESS", "1000"))  # requests per side, 0 = off
 CITIZENS = 2000
 PROVIDER = "VN:GOV:000.00.00.G01:population"
 
@@ -80,9 +87,9 @@ def _setup() -> tuple[str, list[str]]:
     return token, pins
 
 
-def _load(port: int, request: object, *, seconds: int) -> tuple[float, float, float, int]:
+def _load(port: int, request: object, *, seconds: float) -> tuple[list[float], int]:
     """``CLIENTS`` threads, each on one keep-alive connection, calling ``request(conn, n)``.
-    Returns requests/s, p50 ms, p99 ms and the number of errors."""
+    Returns the latencies (ms) and the number of errors."""
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -107,8 +114,85 @@ def _load(port: int, request: object, *, seconds: int) -> tuple[float, float, fl
         t.start()
     for t in threads:
         t.join()
+    return latencies, errors[0]
+
+
+def _figures(latencies: list[float], seconds: float) -> tuple[float, float, float]:
+    """Requests/s, p50 ms, p99 ms."""
     cuts = statistics.quantiles(latencies, n=100)
-    return len(latencies) / seconds, cuts[49], cuts[98], errors[0]
+    return len(latencies) / seconds, cuts[49], cuts[98]
+
+
+def _in_process(token: str, pins: list[str], run_id: str) -> None:
+    """CPU per request of the two views called in this process (no server, no middleware:
+    the same for both), of this process and of its PostgreSQL backend (read from /proc when
+    the server is local), medians of alternating rounds; and the statements of one request."""
+    from django.db import connection
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+
+    from egov.exchange.http import gateway
+    from exchange_direct import direct
+
+    factory = RequestFactory()
+    counter = itertools.count()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        stat = f"/proc/{cursor.fetchone()[0]}/stat"
+    ticks = os.sysconf("SC_CLK_TCK")
+
+    def backend_cpu() -> float:
+        try:
+            with open(stat) as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            return float("nan")
+        return (int(fields[11]) + int(fields[12])) / ticks
+
+    def via_gateway(i: int) -> None:
+        request = factory.post(
+            f"/exchange/v1/{PROVIDER}/citizen-get/", data=b"{}", content_type="application/json",
+            HTTP_AUTHORIZATION=f"Bearer {token}", HTTP_X_EGOV_PURPOSE="bench",
+            HTTP_X_EGOV_MESSAGE_ID=f"cpu-{run_id}-{next(counter)}",
+            HTTP_X_EGOV_SUBJECT=pins[i % len(pins)],
+        )  # fmt: skip
+        assert gateway(request, PROVIDER, "citizen-get").status_code == 200
+
+    def via_direct(i: int) -> None:
+        assert direct(factory.get("/bench-direct/"), pins[i % len(pins)]).status_code == 200
+
+    sides: dict[str, Callable[[int], None]] = {"gateway": via_gateway, "direct": via_direct}
+    rounds, per_round = 5, max(1, INPROCESS // 5)
+    taken: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
+    for call in sides.values():
+        for i in range(50):
+            call(i)  # warm
+    for r in range(rounds):
+        for name, call in sides.items():
+            cpu, backend = time.process_time(), backend_cpu()
+            for i in range(per_round):
+                call(r * per_round + i)
+            taken[name].append(
+                ((time.process_time() - cpu) * 1000 / per_round,
+                 (backend_cpu() - backend) * 1000 / per_round)
+            )  # fmt: skip
+    medians = {
+        name: tuple(statistics.median(x[k] for x in rows) for k in range(2))
+        for name, rows in taken.items()
+    }
+    for name, call in sides.items():
+        with CaptureQueriesContext(connection) as queries:
+            call(0)
+        python, backend = medians[name]
+        print(f"  in-process {name}: {python:.2f} ms CPU + PostgreSQL backend {backend:.2f} ms "
+              f"per request, {len(queries.captured_queries)} statements")  # fmt: skip
+    added = [medians["gateway"][k] - medians["direct"][k] for k in range(2)]
+    print(f"  in-process added by the gateway: {added[0]:.2f} ms CPU + PostgreSQL backend "
+          f"{added[1]:.2f} ms = {added[0] + added[1]:.2f} ms per exchange")  # fmt: skip
+
+
+def _load_average() -> str:
+    return "/".join(f"{x:.1f}" for x in os.getloadavg())
 
 
 def _commit_floor(samples: int = 300) -> float:
@@ -130,6 +214,7 @@ def _commit_floor(samples: int = 300) -> float:
 def run(env: dict[str, str]) -> list[Result]:
     token, pins = _setup()
     run_id = uuid.uuid4().hex[:8]
+    message_ids = itertools.count()  # one sequence for the whole run: no id is sent twice
 
     def direct(conn: http.client.HTTPConnection, n: int) -> int:
         conn.request("GET", f"/bench-direct/{pins[n % len(pins)]}")
@@ -141,26 +226,39 @@ def run(env: dict[str, str]) -> list[Result]:
         conn.request(
             "POST", f"/exchange/v1/{PROVIDER}/citizen-get/", body=b"{}",
             headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json",
-                     "X-Egov-Message-Id": f"bench-{run_id}-{n}", "X-Egov-Purpose": "bench",
+                     "X-Egov-Message-Id": f"bench-{run_id}-{next(message_ids)}",
+                     "X-Egov-Purpose": "bench",
                      "X-Egov-Subject": pins[n % len(pins)]},
         )  # fmt: skip
         response = conn.getresponse()
         response.read()
         return response.status
 
+    if INPROCESS:
+        print(f"  load average {_load_average()} (1/5/15 min) before the in-process figures")
+        _in_process(token, pins, run_id)
     server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.exchange_settings"}
     if THREADS > 1:
         server_env["GUNICORN_CMD_ARGS"] = f"--threads {THREADS}"
+    loads: dict[str, list[float]] = {"direct": [], "gateway": []}
+    errors = 0
     with gunicorn(
         "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
     ) as port:
         _load(port, direct, seconds=2)  # warm both paths (plans, caches, unit names)
         _load(port, gateway, seconds=2)
-        d_rps, d_p50, d_p99, d_err = _load(port, direct, seconds=SECONDS)
-        g_rps, g_p50, g_p99, g_err = _load(port, gateway, seconds=SECONDS)
+        print(f"  load average {_load_average()} at the start of the load")
+        for _ in range(SLICES):
+            for side, request in (("direct", direct), ("gateway", gateway)):
+                latencies, failed = _load(port, request, seconds=SECONDS / SLICES)
+                loads[side].extend(latencies)
+                errors += failed
+        print(f"  load average {_load_average()} at the end of the load")
     floor = _commit_floor()
-    if d_err or g_err:
-        raise RuntimeError(f"errors under load: direct {d_err}, gateway {g_err}")
+    if errors:
+        raise RuntimeError(f"{errors} errors under load")
+    d_rps, d_p50, d_p99 = _figures(loads["direct"], SECONDS)
+    g_rps, g_p50, g_p99 = _figures(loads["gateway"], SECONDS)
     name = f"citizen_get via gateway ({WORKERS}x{THREADS} workers, {CLIENTS} clients)"
     print(f"  added p50 {g_p50 - d_p50:.2f} ms (target < 3 ms); throughput "
           f"{g_rps / d_rps:.0%} of direct (target >= 50%); one durable commit p50 "

@@ -32,6 +32,20 @@ HASHED_FIELDS = (
 )  # fmt: skip
 
 
+# Version 2 of a row's hash (``Message.hash_version``): SHA-256 over the content's digest, the
+# chain, the seq and the previous row's hash, joined by "|". On PostgreSQL the append sends each
+# row's content as the JSON text ``row_content`` builds and ``exchange_log_append`` (migration
+# 0002) digests it and links the row, so an append is one statement in autocommit, with no
+# separate read of the chain head.
+CONTENT_FIELDS = (
+    "message_id", "consumer", "consumer_member", "actor_kind", "actor_id", "actor_agency",
+    "provider", "provider_member", "service", "purpose", "subject_pin", "fields", "status",
+    "outcome", "request_hash", "response_hash", "duration_ms",
+)  # fmt: skip
+HASH_VERSION = 2
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def body_hash(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()
 
@@ -40,9 +54,37 @@ def canonical(value: Any) -> bytes:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":")).encode()
 
 
-def row_hash(*, occurred_at: dt.datetime, values: Mapping[str, Any]) -> str:
+def _timestamp(occurred_at: dt.datetime) -> str:
+    return occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+
+
+def row_content(*, occurred_at: dt.datetime, values: Mapping[str, Any]) -> str:
+    """The row's content as the JSON array that is hashed for a version 2 hash: the time, then
+    ``CONTENT_FIELDS`` in order. On PostgreSQL it is also what the append sends."""
+    return _JSON.encode([_timestamp(occurred_at), *(values[name] for name in CONTENT_FIELDS)])
+
+
+def content_digest(*, occurred_at: dt.datetime, values: Mapping[str, Any]) -> str:
+    """SHA-256 of ``row_content``: what a version 2 hash covers besides the chain, the seq and
+    the link."""
+    return hashlib.sha256(row_content(occurred_at=occurred_at, values=values).encode()).hexdigest()
+
+
+def link_hash(*, digest: str, chain: str, seq: int, prev_hash: str) -> str:
+    """A version 2 row hash; the same expression as in ``exchange_log_append``."""
+    return hashlib.sha256(f"{digest}|{chain}|{seq}|{prev_hash}".encode()).hexdigest()
+
+
+def row_hash(*, occurred_at: dt.datetime, values: Mapping[str, Any], version: int = 1) -> str:
+    """The hash of a row (``values``: every field of ``HASHED_FIELDS``) as written by
+    ``version``: 1, SHA-256 of the whole row as canonical JSON; 2, ``link_hash``."""
+    if version == HASH_VERSION:
+        digest = content_digest(occurred_at=occurred_at, values=values)
+        return link_hash(
+            digest=digest, chain=values["chain"], seq=values["seq"], prev_hash=values["prev_hash"]
+        )
     content = {name: values[name] for name in HASHED_FIELDS}
-    content["occurred_at"] = occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    content["occurred_at"] = _timestamp(occurred_at)
     return hashlib.sha256(canonical(content)).hexdigest()
 
 
@@ -64,14 +106,103 @@ def heads_ensure() -> None:
 
 @dataclass(frozen=True)
 class StoredAnswer:
-    """The answer kept for idempotent replays (``Delivery``), written with the log row."""
+    """The answer kept for idempotent replays (``Delivery``), written with the log rows."""
 
     consumer_id: int
-    message_id: str
-    request_hash: str
-    status: int
     body: bytes
-    created_at: dt.datetime
+
+
+# PostgreSQL: one call of the function created by migration 0002 (it locks the chain's head,
+# links and inserts the rows, moves the head, and stores the answer). PL/pgSQL keeps its plans
+# per session, so the statements are planned once per connection, without prepared statements
+# on the client side (which Django leaves off, for connection poolers).
+_PG_APPEND = "SELECT exchange_log_append(%s, %s, %s, %s)"
+_SUBJECT = 1 + CONTENT_FIELDS.index("subject_pin")  # its place in ``row_content``'s array
+
+
+def append(
+    *,
+    occurred_at: dt.datetime,
+    values: Mapping[str, Any],
+    subjects: Sequence[str],
+    delivery: StoredAnswer | None = None,
+) -> bool:
+    """Append the rows of one exchange to the chain of its message id: ``values`` holds every
+    field of ``CONTENT_FIELDS`` but ``subject_pin``; one row per data subject in ``subjects``
+    (at least one, "" for none), with ``delivery`` (the answer under ``values``'s message id
+    and status) if given. In the caller's transaction if there is one; else one statement on
+    PostgreSQL (autocommit), one transaction elsewhere. The number of statements does not
+    depend on the number of rows. Returns False, having written nothing, when ``delivery`` is
+    given and the consumer's message id already has a stored answer (a replay, or a racing
+    request with the same id)."""
+    chain = chain_for(str(values["message_id"]))
+    content = [_timestamp(occurred_at), *(values.get(name) for name in CONTENT_FIELDS)]
+    rows = []
+    for pin in subjects:
+        content[_SUBJECT] = pin
+        rows.append(_JSON.encode(content))
+    if connection.vendor != "postgresql":
+        return _append_portable(occurred_at, values, subjects, rows, chain, delivery)
+    answer = (delivery.consumer_id, delivery.body) if delivery else (None, None)
+    params = [chain, "\n".join(rows), *answer]  # one row a line: JSON text has no line break
+    with connection.cursor() as cursor:
+        cursor.execute(_PG_APPEND, params)
+        last_seq = cursor.fetchone()[0]
+        if last_seq is None:  # the chain's head row is missing
+            heads_ensure()
+            cursor.execute(_PG_APPEND, params)
+            last_seq = cursor.fetchone()[0]
+    return bool(last_seq)
+
+
+def _append_portable(
+    occurred_at: dt.datetime,
+    values: Mapping[str, Any],
+    subjects: Sequence[str],
+    contents: Sequence[str],
+    chain: str,
+    delivery: StoredAnswer | None,
+) -> bool:
+    """``append`` for databases without the PostgreSQL function (SQLite, whose writers hold
+    the database's lock from the transaction's start): the stored answer, head advance
+    (``UPDATE ... RETURNING``: next seqs and the last hash), the rows and the head's new hash,
+    in one transaction."""
+    message_id = values["message_id"]
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        if delivery is not None:
+            stored = Delivery.objects.filter(
+                consumer_id=delivery.consumer_id, message_id=message_id
+            )
+            if stored.exists():
+                return False
+            Delivery.objects.create(
+                consumer_id=delivery.consumer_id, message_id=message_id,
+                request_hash=values["request_hash"], status=values["status"],
+                body=delivery.body, created_at=occurred_at,
+            )  # fmt: skip
+        taken = _advance(cursor, chain, len(subjects))
+        if taken is None:
+            heads_ensure()
+            taken = _advance(cursor, chain, len(subjects))
+        assert taken is not None
+        last_seq, prev_hash = taken
+        rows = []
+        for seq, pin, content in zip(
+            range(last_seq - len(subjects) + 1, last_seq + 1), subjects, contents, strict=True
+        ):
+            digest = hashlib.sha256(content.encode()).hexdigest()
+            row_hash_ = link_hash(digest=digest, chain=chain, seq=seq, prev_hash=prev_hash)
+            rows.append(
+                Message(**values, subject_pin=pin, occurred_at=occurred_at, chain=chain, seq=seq,
+                        prev_hash=prev_hash, hash=row_hash_, hash_version=HASH_VERSION)
+            )  # fmt: skip
+            prev_hash = row_hash_
+        Message.objects.bulk_create(rows)
+        cursor.execute(
+            f"UPDATE {HEAD_TABLE} SET hash = %s WHERE chain = %s",  # noqa: S608
+            [prev_hash, chain],
+        )
+    return True
 
 
 def _advance(cursor: Any, chain: str, count: int) -> tuple[int, str] | None:
@@ -83,77 +214,6 @@ def _advance(cursor: Any, chain: str, count: int) -> tuple[int, str] | None:
     )
     row = cursor.fetchone()
     return (int(row[0]), str(row[1])) if row else None
-
-
-_MESSAGE_COLUMNS = ("occurred_at", "hash", *HASHED_FIELDS)
-_ROW_VALUES = f"({', '.join('%s::jsonb' if c == 'fields' else '%s' for c in _MESSAGE_COLUMNS)})"
-# PostgreSQL: the log rows, the head's new hash and the stored answer in one statement (writable
-# common table expressions); the head row stays locked by ``_advance`` until the commit.
-_PG_INSERT = (
-    f"WITH m AS (INSERT INTO {MESSAGE_TABLE} ({', '.join(_MESSAGE_COLUMNS)}) "  # noqa: S608
-    "VALUES {rows} RETURNING id), "
-    f"h AS (UPDATE {HEAD_TABLE} SET hash = %s WHERE chain = %s RETURNING chain)"
-)
-_PG_DELIVERY = (
-    f", d AS (INSERT INTO {DELIVERY_TABLE} "  # noqa: S608
-    "(consumer_id, message_id, request_hash, status, body, created_at) "
-    "VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT (consumer_id, message_id) DO NOTHING)"
-)
-
-
-def append(
-    *,
-    occurred_at: dt.datetime,
-    rows: Sequence[Mapping[str, Any]],
-    delivery: StoredAnswer | None = None,
-) -> None:
-    """Append the rows of one exchange (``rows``: every hashed field but chain, seq and
-    prev_hash; one row per data subject, all with the same message id) to the chain of their
-    message id, with ``delivery`` if given, in the caller's transaction (or one of its own).
-    The number of statements does not depend on the number of rows."""
-    chain = chain_for(str(rows[0]["message_id"]))
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        taken = _advance(cursor, chain, len(rows))
-        if taken is None:
-            heads_ensure()
-            MessageChainHead.objects.get_or_create(chain=chain)
-            taken = _advance(cursor, chain, len(rows))
-        assert taken is not None
-        last_seq, prev_hash = taken
-        chained: list[dict[str, Any]] = []
-        for seq, values in enumerate(rows, start=last_seq - len(rows) + 1):
-            row = {**values, "chain": chain, "seq": seq, "prev_hash": prev_hash}
-            row.update(occurred_at=occurred_at, hash=row_hash(occurred_at=occurred_at, values=row))
-            chained.append(row)
-            prev_hash = row["hash"]
-        if connection.vendor == "postgresql":
-            params: list[Any] = []
-            for row in chained:
-                params += [
-                    json.dumps(row[c]) if c == "fields" else row[c] for c in _MESSAGE_COLUMNS
-                ]
-            params += [prev_hash, chain]
-            sql = _PG_INSERT.format(rows=", ".join([_ROW_VALUES] * len(chained)))
-            if delivery is not None:
-                sql += _PG_DELIVERY
-                params += [
-                    delivery.consumer_id, delivery.message_id, delivery.request_hash,
-                    delivery.status, delivery.body, delivery.created_at,
-                ]  # fmt: skip
-            cursor.execute(sql + " SELECT count(*) FROM m, h", params)  # noqa: S608 - constants
-            return
-        Message.objects.bulk_create([Message(**row) for row in chained])
-        cursor.execute(
-            f"UPDATE {HEAD_TABLE} SET hash = %s WHERE chain = %s",  # noqa: S608
-            [prev_hash, chain],
-        )
-        if delivery is not None:
-            Delivery.objects.bulk_create(
-                [Delivery(consumer_id=delivery.consumer_id, message_id=delivery.message_id,
-                          request_hash=delivery.request_hash, status=delivery.status,
-                          body=delivery.body, created_at=delivery.created_at)],
-                ignore_conflicts=True,
-            )  # fmt: skip
 
 
 def verify(*, chunk_size: int = 5000) -> VerifyResult:
@@ -183,7 +243,8 @@ def verify(*, chunk_size: int = 5000) -> VerifyResult:
                     False, checked, chain, row.id, row.seq, "link to previous row broken"
                 )
             values = {name: getattr(row, name) for name in HASHED_FIELDS}
-            if row_hash(occurred_at=row.occurred_at, values=values) != row.hash:
+            version = row.hash_version
+            if row_hash(occurred_at=row.occurred_at, values=values, version=version) != row.hash:
                 return VerifyResult(False, checked, chain, row.id, row.seq, "content changed")
             prev_hash = row.hash
             expected_seq += 1

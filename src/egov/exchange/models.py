@@ -222,6 +222,10 @@ class Message(models.Model):
     duration_ms = models.PositiveIntegerField(default=0)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64, unique=True)
+    # How ``hash`` was computed (``logchain.row_hash``): 1 = rows written before 2026-12-03
+    # (SHA-256 of the whole row as canonical JSON), 2 = SHA-256 of the content's digest, the
+    # chain, the seq and the previous hash (so PostgreSQL can link the row while appending it).
+    hash_version = models.PositiveSmallIntegerField(default=1)
 
     class Meta:
         constraints = [

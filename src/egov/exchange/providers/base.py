@@ -15,11 +15,15 @@ from egov.core.actor import Actor
 
 @dataclass(frozen=True)
 class Call:
+    """``fields``: the data items the gateway will return (the others are dropped), so an
+    operation may leave the rest out; None = all."""
+
     actor: Actor
     purpose: str
     subject_pin: str
     params: Mapping[str, Any] = field(default_factory=dict)
     path: str = ""
+    fields: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)

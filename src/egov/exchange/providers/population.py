@@ -41,15 +41,18 @@ def _date(value: Any, field: str) -> dt.date:
         ) from None
 
 
-def citizen_json(info: CitizenInfo) -> dict[str, Any]:
-    data: dict[str, Any] = json_safe(info)
-    return data
+def citizen_json(info: CitizenInfo, fields: tuple[str, ...] | None = None) -> dict[str, Any]:
+    """The citizen's data items (only ``fields`` if given)."""
+    if fields is None:
+        data: dict[str, Any] = json_safe(info)
+        return data
+    return {name: json_safe(getattr(info, name)) for name in fields if name in CITIZEN_ITEMS}
 
 
 @operation("population.citizen_get")
 def citizen_get(call: Call) -> Result:
     info = population.citizen_get(actor=call.actor, purpose=call.purpose, pin=call.subject_pin)
-    return Result(citizen_json(info), subject_pin=info.pin)
+    return Result(citizen_json(info, call.fields), subject_pin=info.pin)
 
 
 @operation("population.citizen_verify")

@@ -82,6 +82,7 @@ class _Exchange:
     service: Service | None = None
     grant: Grant | None = None
     returned: tuple[str, ...] = ()
+    answer: dict[str, Any] | None = None  # the data returned, when answered (not replayed)
     early_error: ExchangeError | None = None
     started: float = field(default_factory=time.monotonic)
 
@@ -191,8 +192,10 @@ def _rate(grant: Grant) -> None:
 
 def _replay(ex: _Exchange, consumer: Subsystem) -> tuple[int, bytes] | None:
     """The stored answer (status, body) to this consumer's message id, if any; a different
-    request under the same id is refused. One statement by the unique index, written by hand
-    (it runs on every exchange)."""
+    request under the same id is refused. Read only when the id turned out to be taken (the log
+    append found a stored answer) or when the exchange failed after the point where a replay
+    is answered (rate limit, provider): the common exchange does not read it, its append stores
+    the answer under the unique (consumer, message id) or reports the id taken."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT request_hash, status, body FROM {DELIVERY_TABLE} "  # noqa: S608
@@ -221,7 +224,7 @@ def _provider_call(
             result = operation(
                 Call(
                     actor=ex.actor, purpose=ex.purpose, subject_pin=ex.subject_pin,
-                    params=ex.params, path=ex.path,
+                    params=ex.params, path=ex.path, fields=fields,
                 )
             )  # fmt: skip
             subjects = result.subjects or (result.subject_pin or ex.subject_pin,)
@@ -261,29 +264,26 @@ def _log(
     response: bytes,
     subjects: Sequence[str],
     store: bool = False,
-) -> None:
+) -> bool:
     """Append the exchange's log rows (one per data subject; one row when there is none);
-    ``store``: keep the answer for replays, in the same transaction."""
+    ``store``: keep the answer for replays, in the same statement. False (nothing written)
+    when ``store`` and the consumer's message id already has a stored answer."""
     consumer, service = ex.consumer, ex.service
-    provider_member = service.provider.member.code if service else ""
-    parsed = parse_address(ex.provider)
-    now = clock.real_now()
-    delivery = (
-        logchain.StoredAnswer(consumer_id=consumer.pk, message_id=ex.message_id,
-                              request_hash=ex.request_hash, status=status, body=response,
-                              created_at=now)
-        if store and consumer is not None
-        else None
-    )  # fmt: skip
-    common = {
+    if service is not None:
+        provider_member = service.provider.member.code
+    else:
+        parsed = parse_address(ex.provider)
+        provider_member = parsed[0] if parsed else ""
+    actor = ex.actor
+    values = {
         "message_id": ex.message_id[:100],
         "consumer": consumer.address if consumer else "",
         "consumer_member": consumer.member.code if consumer else "",
-        "actor_kind": str(ex.actor.kind),
-        "actor_id": ex.actor.id,
-        "actor_agency": ex.actor.agency_code,
+        "actor_kind": str(actor.kind),
+        "actor_id": actor.id,
+        "actor_agency": actor.agency_code,
         "provider": ex.provider[:120],
-        "provider_member": provider_member or (parsed[0] if parsed else ""),
+        "provider_member": provider_member,
         "service": ex.service_code[:60],
         "purpose": ex.purpose[:60],
         "fields": list(ex.returned),
@@ -293,16 +293,28 @@ def _log(
         "response_hash": logchain.body_hash(response),
         "duration_ms": int((time.monotonic() - ex.started) * 1000),
     }
-    rows = [
-        {**common, "subject_pin": pin if PIN_RE.match(pin) else ""} for pin in subjects or ("",)
-    ]
-    logchain.append(occurred_at=now, rows=rows, delivery=delivery)
+    return logchain.append(
+        occurred_at=clock.real_now(),
+        values=values,
+        subjects=[pin if PIN_RE.match(pin) else "" for pin in subjects or ("",)],
+        delivery=(
+            logchain.StoredAnswer(consumer_id=consumer.pk, body=response)
+            if store and consumer is not None
+            else None
+        ),
+    )
 
 
 def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
     """Run the exchange; returns ``(status, response body, replayed)``. Typed refusals are
-    logged and raised again for the caller to render."""
-    subject_pin = ex.subject_pin
+    logged and raised again for the caller to render.
+
+    Message ids: a replay (same consumer and id, same request) is answered with the stored
+    answer and a different request under a taken id is refused, as found by the append of a
+    successful answer (no read of the stored answers on the common path) or, when the rate
+    limit or the provider refuses, by reading the stored answer before refusing."""
+    replay_point = False
+    returned: tuple[str, ...] = ()
     try:
         if ex.consumer is None:
             raise Unauthenticated()
@@ -314,33 +326,63 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
         returned = _fields(ex, grant)
         if service.concerns_person and not ex.subject_pin and not ex.params.get("ref"):
             raise BadRequest(code="subject_required")
-        stored = _replay(ex, ex.consumer)
-        if stored is not None:
-            ex.returned = returned
-            status, body = stored
-            _log(ex, status=status, outcome="replayed", response=body, subjects=(subject_pin,))
-            return status, body, True
+        replay_point = True
         _rate(grant)
         data, subjects = _provider_call(ex, service, returned)
         ex.returned = tuple(name for name in returned if name in data)
+        answer = {name: data[name] for name in ex.returned}
         payload = {
             "message_id": ex.message_id,
             "provider": ex.provider,
             "service": ex.service_code,
-            "data": {name: data[name] for name in ex.returned},
+            "data": answer,
         }
         body = _encode(payload)
         # The log rows (one per person the answer is about) and the stored answer in one
-        # transaction (one statement on PostgreSQL); a racing request with the same message id
-        # stored the same request's answer.
-        _log(ex, status=200, outcome="ok", response=body, subjects=subjects, store=True)
+        # statement on PostgreSQL; nothing is written if the message id is taken.
+        if _log(ex, status=200, outcome="ok", response=body, subjects=subjects, store=True):
+            ex.answer = answer
+            return 200, body, False
+        replayed = _replayed(ex, returned)
+        if replayed is not None:
+            return replayed
+        _log(ex, status=200, outcome="ok", response=body, subjects=subjects)  # answer purged
+        ex.answer = answer
         return 200, body, False
     except ExchangeError as exc:
-        body = _encode({"message_id": ex.message_id, "error": exc.as_dict()})
-        ex.returned = ()
-        _log(ex, status=exc.http_status, outcome=exc.code, response=body, subjects=(subject_pin,))
-        log.info("exchange_refused", code=exc.code, service=ex.service_code)
-        raise
+        refusal = exc
+        if replay_point and not isinstance(exc, MessageReplayed):
+            try:
+                replayed = _replayed(ex, returned)
+            except MessageReplayed as taken:
+                refusal = taken
+            else:
+                if replayed is not None:
+                    return replayed
+        _refused(ex, refusal)
+        if refusal is exc:
+            raise
+        raise refusal from None
+
+
+def _replayed(ex: _Exchange, returned: tuple[str, ...]) -> tuple[int, bytes, bool] | None:
+    """The stored answer to a taken message id, logged as a replay (``MessageReplayed`` if the
+    request differs); None if there is none."""
+    assert ex.consumer is not None
+    stored = _replay(ex, ex.consumer)
+    if stored is None:
+        return None
+    ex.returned = returned
+    status, body = stored
+    _log(ex, status=status, outcome="replayed", response=body, subjects=(ex.subject_pin,))
+    return status, body, True
+
+
+def _refused(ex: _Exchange, exc: ExchangeError) -> None:
+    body = _encode({"message_id": ex.message_id, "error": exc.as_dict()})
+    ex.returned = ()
+    _log(ex, status=exc.http_status, outcome=exc.code, response=body, subjects=(ex.subject_pin,))
+    log.info("exchange_refused", code=exc.code, service=ex.service_code)
 
 
 def exchange_call(
@@ -371,14 +413,12 @@ def exchange_call(
     )  # fmt: skip
     ex.consumer = _consumer_by_address(consumer)
     status, response, replayed = _exchange(ex)
-    payload = json.loads(response)
+    # The answer as built (not decoded again from its body); a replay's from the stored body.
+    data = ex.answer if ex.answer is not None else json.loads(response).get("data") or {}
     return ExchangeResponse(
-        message_id=message_id,
-        status=status,
-        data=dict(payload.get("data") or {}),
-        fields=tuple(payload.get("data") or {}),
+        message_id=message_id, status=status, data=dict(data), fields=tuple(data),
         replayed=replayed,
-    )
+    )  # fmt: skip
 
 
 def _consumer_by_address(address: str) -> Subsystem | None:

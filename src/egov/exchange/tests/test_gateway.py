@@ -159,3 +159,48 @@ def test_unknown_service_and_person(bearer: str, client: Client) -> None:
 
 def test_get_is_not_allowed(bearer: str, client: Client) -> None:
     assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {bearer}").status_code == 405
+
+
+def test_a_replay_is_answered_when_the_rate_limit_is_reached(bearer: str, client: Client) -> None:
+    """The stored answer is found by the append (no read on the common path), or, when the
+    exchange is refused after that point (here the rate limit), read before refusing."""
+    Grant.objects.filter(purpose="civil_status_check").update(rate_per_minute=1)
+    first = _post(client, bearer, {"fields": ["full_name"]})
+    again = _post(client, bearer, {"fields": ["full_name"]})
+    assert (again.status_code, again.content) == (200, first.content)
+    other = _post(client, bearer, {"fields": ["date_of_birth"]})
+    assert (other.status_code, other.json()["error"]["code"]) == (409, "message_replayed")
+    fresh = _post(client, bearer, {"fields": ["full_name"]}, message_id="m-2")
+    assert (fresh.status_code, fresh.json()["error"]["code"]) == (429, "rate_limited")
+    assert list(Message.objects.order_by("id").values_list("outcome", flat=True)) == [
+        "ok",
+        "replayed",
+        "message_replayed",
+        "rate_limited",
+    ]
+
+
+def test_one_log_statement_per_exchange(bearer: str, client: Client) -> None:
+    """An exchange's statements: the provider's two and, on PostgreSQL, one for the log rows
+    and the stored answer (autocommit: no BEGIN/COMMIT); on SQLite a short transaction."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _post(client, bearer, message_id="warm")  # token, grant: cached from here
+    with CaptureQueriesContext(connection) as queries:
+        assert _post(client, bearer, message_id="m-2").status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    # From the provider's first query on (the token and grant lookups before it are cached
+    # outside tests' transactions).
+    sql = sql[next(i for i, s in enumerate(sql) if "population_citizen" in s) :]
+    if connection.vendor == "postgresql":
+        assert len(sql) == 3
+        assert sql[2].startswith("SELECT exchange_log_append(")
+    else:  # the stored answer checked and written, head advanced, rows, head hash
+        assert [" ".join(s.split()[:3]) for s in sql[2:]] == [
+            "SELECT 1 AS",
+            'INSERT INTO "exchange_delivery"',
+            "UPDATE exchange_messagechainhead SET",
+            'INSERT INTO "exchange_message"',
+            "UPDATE exchange_messagechainhead SET",
+        ]

@@ -107,3 +107,60 @@ def test_statistics_and_the_citizens_accesses(world: World) -> None:
         ("Họ, chữ đệm và tên",),
     )
     assert selectors.subject_accesses(pin=PIN, agency="000.00.00.G01") == []
+
+
+def test_rows_of_both_hash_versions_verify_and_a_changed_old_row_is_caught(world: World) -> None:
+    """A chain whose first row was written with version 1 of the row hash (before the append
+    became one statement) and whose next rows use version 2 verifies; changing the old row is
+    caught."""
+    from egov.exchange import logchain
+
+    consumer_with_grant(["full_name"])
+    _calls(1)
+    first = Message.objects.get()
+    values = {name: getattr(first, name) for name in logchain.HASHED_FIELDS}
+    assert first.hash_version == 2
+    assert first.hash == logchain.row_hash(occurred_at=first.occurred_at, values=values, version=2)
+    old_hash = logchain.row_hash(occurred_at=first.occurred_at, values=values, version=1)
+    with connection.cursor() as cursor:  # as written before: version 1, head at that hash
+        cursor.execute(
+            "UPDATE exchange_message SET hash = %s, hash_version = 1 WHERE id = %s",
+            [old_hash, first.id],
+        )
+        cursor.execute(
+            "UPDATE exchange_messagechainhead SET hash = %s WHERE chain = %s",
+            [old_hash, first.chain],
+        )
+    same_chain = (f"next-{n}" for n in range(1000))
+    ids = [m for m in same_chain if logchain.chain_for(m) == first.chain][:3]
+    for message_id in ids:
+        services.exchange_call(
+            actor=ACTOR, consumer=CONSUMER, provider=POPULATION_PROVIDER, service="citizen-get",
+            purpose="civil_status_check", message_id=message_id, subject_pin=PIN,
+        )  # fmt: skip
+    rows = list(Message.objects.filter(chain=first.chain).order_by("seq"))
+    assert [(r.seq, r.hash_version) for r in rows] == [(1, 1), (2, 2), (3, 2), (4, 2)]
+    assert rows[1].prev_hash == old_hash
+    result = selectors.log_verify()
+    assert (result.ok, result.checked) == (True, 4)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE exchange_message SET purpose = %s WHERE id = %s", ["other", first.id]
+        )
+    result = selectors.log_verify()
+    assert (result.ok, result.broken_id, result.reason) == (False, first.id, "content changed")
+
+
+def test_an_in_process_call_and_its_replay_return_the_same_data(world: World) -> None:
+    consumer_with_grant(["full_name", "date_of_birth"])
+    asked: dict[str, Any] = {
+        "actor": ACTOR, "consumer": CONSUMER, "provider": POPULATION_PROVIDER,
+        "service": "citizen-get", "purpose": "civil_status_check", "message_id": "same",
+        "subject_pin": PIN,
+    }  # fmt: skip
+    first = services.exchange_call(**asked)
+    again = services.exchange_call(**asked)
+    expected = {"full_name": "Nguyễn Văn An", "date_of_birth": "1990-05-17"}
+    assert (first.data, first.fields, first.replayed) == (expected, tuple(expected), False)
+    assert (again.data, again.fields, again.replayed) == (expected, tuple(expected), True)
+    assert [r.outcome for r in Message.objects.order_by("id")] == ["ok", "replayed"]
