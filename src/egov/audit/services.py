@@ -71,6 +71,7 @@ def audit_record(
     record = AuditRecord(hash=digest, **fields)
     record.pk = _append(connection, record)
     record._state.adding = False
+    record._state.db = connection.alias
     return record
 
 
