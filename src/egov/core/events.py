@@ -212,7 +212,10 @@ def dispatch_batch(*, limit: int = 500, retry: bool = True) -> tuple[int, int]:
 
 def dispatch_pending(*, limit: int = 1000, batch: int = 500) -> int:
     """Dispatch events left pending (after a crash, a failing subscriber, or all of them in
-    ``relay`` mode), each at most once in this call. Returns how many were dispatched."""
+    ``relay`` mode), each at most once in this call. Unlike the relay's batches it waits for
+    rows another dispatcher holds (and skips those it dispatched), so when it returns, every
+    event pending when it started has been dispatched or has failed: ``rollups_rebuild`` relies
+    on that. Returns how many were dispatched here."""
     done = 0
     after = 0
     while limit > 0:
@@ -220,7 +223,7 @@ def dispatch_pending(*, limit: int = 1000, batch: int = 500) -> int:
             rows = list(
                 _pending(retry=True)
                 .filter(pk__gt=after)
-                .select_for_update(skip_locked=True)
+                .select_for_update()  # waits for a dispatcher holding a row (then skips it)
                 .order_by("id")
                 .only(*_COLUMNS)[: min(batch, limit)]
             )
