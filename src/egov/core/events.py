@@ -22,7 +22,7 @@ import json
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import structlog
 from django.conf import settings
@@ -54,24 +54,26 @@ _subscribers: dict[str, list[Subscriber]] = defaultdict(list)
 _batch_subscribers: dict[str, list[BatchSubscriber]] = defaultdict(list)
 
 
-def subscribe(name: str) -> Callable[[Subscriber], Subscriber]:
-    def register(func: Subscriber) -> Subscriber:
-        if func not in _subscribers[name]:
-            _subscribers[name].append(func)
+S = TypeVar("S", Subscriber, BatchSubscriber)
+
+
+def _register(table: dict[str, list[S]], name: str) -> Callable[[S], S]:
+    def register(func: S) -> S:
+        if func not in table[name]:
+            table[name].append(func)
         return func
 
     return register
+
+
+def subscribe(name: str) -> Callable[[Subscriber], Subscriber]:
+    """Register a function that takes one event named ``name``."""
+    return _register(_subscribers, name)
 
 
 def subscribe_batch(name: str) -> Callable[[BatchSubscriber], BatchSubscriber]:
     """Register a function that takes a list of events named ``name`` (in id order)."""
-
-    def register(func: BatchSubscriber) -> BatchSubscriber:
-        if func not in _batch_subscribers[name]:
-            _batch_subscribers[name].append(func)
-        return func
-
-    return register
+    return _register(_batch_subscribers, name)
 
 
 def dispatch_mode() -> str:

@@ -6,7 +6,8 @@ few statements; each event is counted once per outbox event id (``services.event
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from egov.core import clock
 from egov.core.events import Event, subscribe_batch
@@ -51,47 +52,34 @@ def on_dossier_transitions(batch: Sequence[Event]) -> None:
     services.events_apply([_transition(event) for event in batch])
 
 
-@subscribe_batch("dossier.rated")
-def on_dossiers_rated(batch: Sequence[Event]) -> None:
-    services.events_apply(
-        [
-            _counted(
-                event,
-                event.payload.get("rated_at"),
-                metrics.rating_deltas(
-                    scores={
-                        str(k): int(v) for k, v in dict(event.payload.get("scores") or {}).items()
-                    }
-                ),
-            )
-            for event in batch
-        ]
-    )
+def _counting(
+    name: str, at_key: str, deltas: Callable[[Mapping[str, Any]], dict[str, int]]
+) -> Callable[[Sequence[Event]], None]:
+    """The batch subscriber of ``name``: each event counted at its payload's ``at_key`` time
+    with the deltas its payload gives."""
+
+    def on_batch(batch: Sequence[Event]) -> None:
+        services.events_apply(
+            [_counted(event, event.payload.get(at_key), deltas(event.payload)) for event in batch]
+        )
+
+    return subscribe_batch(name)(on_batch)
 
 
-@subscribe_batch("payment.completed")
-def on_payments_completed(batch: Sequence[Event]) -> None:
-    services.events_apply(
-        [
-            _counted(
-                event,
-                event.payload.get("paid_at"),
-                metrics.payment_deltas(amount=int(event.payload.get("amount") or 0)),
-            )
-            for event in batch
-        ]
-    )
-
-
-@subscribe_batch("payment.refunded")
-def on_payments_refunded(batch: Sequence[Event]) -> None:
-    services.events_apply(
-        [
-            _counted(
-                event,
-                event.payload.get("refunded_at"),
-                metrics.refund_deltas(amount=int(event.payload.get("amount") or 0)),
-            )
-            for event in batch
-        ]
-    )
+on_dossiers_rated = _counting(
+    "dossier.rated",
+    "rated_at",
+    lambda p: metrics.rating_deltas(
+        scores={str(k): int(v) for k, v in dict(p.get("scores") or {}).items()}
+    ),
+)
+on_payments_completed = _counting(
+    "payment.completed",
+    "paid_at",
+    lambda p: metrics.payment_deltas(amount=int(p.get("amount") or 0)),
+)
+on_payments_refunded = _counting(
+    "payment.refunded",
+    "refunded_at",
+    lambda p: metrics.refund_deltas(amount=int(p.get("amount") or 0)),
+)

@@ -136,7 +136,6 @@ def _locked(txn_ref: str) -> tuple[PaymentOrder, Payment] | None:
     with only the columns settling reads. Written as plain SQL: it runs on every notification,
     and building it through the ORM cost more than running it."""
     connection = transaction.get_connection()
-    row = None
     with connection.cursor() as cursor:
         cursor.execute(_lock_sql(connection.vendor), [txn_ref])
         row = cursor.fetchone()
