@@ -28,7 +28,10 @@ from common import Result, gunicorn
 
 SECONDS = int(os.environ.get("BENCH_EXCHANGE_SECONDS", "15"))
 CLIENTS = int(os.environ.get("BENCH_EXCHANGE_CLIENTS", "8"))
-WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
+# Sync workers for both sides (gunicorn's usual 2 x cores; the IPN and submission benchmarks
+# use 4 too): each exchange waits for its log row's WAL flush, and with one worker per core
+# the cores idle during that wait, which the direct side never has.
+WORKERS = int(os.environ.get("BENCH_EXCHANGE_WORKERS", "4"))
 # Threads per worker (gunicorn switches to gthread above 1), for both sides alike: a request
 # waiting for the log's WAL flush then no longer holds the whole worker.
 THREADS = int(os.environ.get("BENCH_EXCHANGE_THREADS", "1"))

@@ -41,7 +41,7 @@ class AuditRecord(models.Model):
     request_id = models.CharField(max_length=64, blank=True)
     diff = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)  # not indexed: the verifier recomputes it
 
     objects = AuditQuerySet.as_manager()
 

@@ -235,3 +235,28 @@ def dispatch_pending(*, limit: int = 1000, batch: int = 500) -> int:
         after = rows[-1].pk
         limit -= len(rows)
     return done
+
+
+@dataclass(frozen=True)
+class Backlog:
+    """The outbox as a monitor sees it: events not yet dispatched, those among them whose
+    subscribers failed at least once, and the age of the oldest one (seconds, None if none)."""
+
+    pending: int
+    failed: int
+    oldest_age_seconds: float | None
+    last_error: str
+
+
+def backlog() -> Backlog:
+    """Three reads of the pending rows (the partial index on them): a relay that stopped, or a
+    subscriber that keeps failing, shows here before anyone misses a counter or a notice."""
+    pending = OutboxEvent.objects.filter(dispatched_at__isnull=True)
+    oldest = pending.order_by("id").values_list("occurred_at", flat=True).first()
+    failing = pending.filter(attempts__gt=0).order_by("-id").values_list("last_error", flat=True)
+    return Backlog(
+        pending=pending.count(),
+        failed=failing.count(),
+        oldest_age_seconds=(clock.now() - oldest).total_seconds() if oldest else None,
+        last_error=(failing.first() or "")[:200],
+    )

@@ -25,7 +25,7 @@ class OutboxEvent(models.Model):
     undispatched by a crash are picked up by ``manage.py events_dispatch``.
     """
 
-    name = models.CharField(max_length=100, db_index=True)
+    name = models.CharField(max_length=100)  # not indexed: read by id (docs/adr/0016)
     payload = models.JSONField(default=dict)
     actor = models.CharField(max_length=200, blank=True)
     request_id = models.CharField(max_length=64, blank=True)

@@ -20,7 +20,7 @@ class StoredFile(BaseModel):
     filename = models.CharField(max_length=255)
     media_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64, db_index=True)
+    sha256 = models.CharField(max_length=64)  # not indexed: never looked up by it (ADR 0016)
     storage_key = models.CharField(max_length=300)
     created_by = models.CharField(max_length=200, blank=True)
     created_by_kind = models.CharField(max_length=20)

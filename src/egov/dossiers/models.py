@@ -38,7 +38,7 @@ class Dossier(BaseModel):
 
     code = models.CharField(max_length=40, unique=True, null=True, blank=True)
     version_id = models.UUIDField(help_text=_("Procedure version in force at submission."))
-    procedure_code = models.CharField(max_length=40, db_index=True)
+    procedure_code = models.CharField(max_length=40)
     procedure_name = models.CharField(max_length=500)
     processing_days = models.PositiveIntegerField(null=True, blank=True)
     agency_code = models.CharField(max_length=35)
@@ -46,7 +46,8 @@ class Dossier(BaseModel):
     unit_code = models.CharField(max_length=10, help_text=_("Applicant's unit, as of today."))
     channel = models.PositiveSmallIntegerField(choices=Channel.choices, default=Channel.ONLINE)
 
-    applicant_id = models.CharField(max_length=64, blank=True, db_index=True)
+    # Indexed by dossier_applicant_idx (applicant_id first), not on its own (docs/adr/0016).
+    applicant_id = models.CharField(max_length=64, blank=True)
     applicant_pin = models.CharField(max_length=12, blank=True)
     applicant_name = models.CharField(max_length=200)
     on_behalf_of = models.CharField(max_length=64, blank=True)
@@ -109,6 +110,8 @@ class Dossier(BaseModel):
             models.Index(
                 fields=["agency_code", "status", "completed_at"], name="dossier_stats_idx"
             ),
+            # Equality only: no varchar_pattern_ops twin (docs/adr/0016).
+            models.Index(fields=["procedure_code"], name="dossier_procedure_idx"),
         ]
 
     def __str__(self) -> str:
@@ -136,7 +139,10 @@ class DossierEvent(models.Model):
     """One recorded step: a transition (who, when, from, to, comment) or a note. Form 05 (the
     process control sheet) and the applicant's timeline are read from these rows."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="events")
+    # Indexed by dossier_event_idx (dossier first), not on its own (docs/adr/0016).
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.PROTECT, related_name="events", db_index=False
+    )
     action = models.CharField(max_length=32)
     from_status = models.PositiveSmallIntegerField(null=True)
     to_status = models.PositiveSmallIntegerField()
@@ -161,7 +167,10 @@ class DossierAttachment(models.Model):
     the version's document list, ``-1`` for an additional file). ``round`` 0 is the original
     submission, n the n-th supplement."""
 
-    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="attachments")
+    # Indexed by dossier_attachment_idx (dossier first), not on its own (docs/adr/0016).
+    dossier = models.ForeignKey(
+        Dossier, on_delete=models.CASCADE, related_name="attachments", db_index=False
+    )
     requirement = models.IntegerField()
     requirement_name = models.CharField(max_length=500)
     file_id = models.CharField(max_length=64)

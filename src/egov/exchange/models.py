@@ -221,7 +221,7 @@ class Message(models.Model):
     response_hash = models.CharField(max_length=64)
     duration_ms = models.PositiveIntegerField(default=0)
     prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    hash = models.CharField(max_length=64)  # not indexed: the verifier recomputes it
     # How ``hash`` was computed (``logchain.row_hash``): 1 = rows written before 2026-12-03
     # (SHA-256 of the whole row as canonical JSON), 2 = SHA-256 of the content's digest, the
     # chain, the seq and the previous hash (so PostgreSQL can link the row while appending it).
@@ -267,7 +267,10 @@ class Delivery(models.Model):
     """The answer given to a consumer's message id, so a retry gets the same answer and a
     different request under the same id is refused."""
 
-    consumer = models.ForeignKey(Subsystem, on_delete=models.CASCADE, related_name="deliveries")
+    # Indexed by the unique (consumer, message_id) constraint, whose first column it is.
+    consumer = models.ForeignKey(
+        Subsystem, on_delete=models.CASCADE, related_name="deliveries", db_index=False
+    )
     message_id = models.CharField(max_length=100)
     request_hash = models.CharField(max_length=64)
     status = models.PositiveSmallIntegerField()

@@ -31,7 +31,7 @@ class PaymentOrder(BaseModel):
     the agency requested later). ``obligation`` names it; at most one order holding an
     obligation (created, pending, failed or paid) exists at a time (database constraint)."""
 
-    dossier_id = models.CharField(max_length=64, blank=True, db_index=True)
+    dossier_id = models.CharField(max_length=64, blank=True)
     dossier_code = models.CharField(max_length=40, blank=True)
     obligation = models.CharField(max_length=40)
     agency_code = models.CharField(max_length=35)
@@ -43,7 +43,7 @@ class PaymentOrder(BaseModel):
     beneficiary_bank = models.CharField(max_length=20)
     beneficiary_account = models.CharField(max_length=40)
     beneficiary_name = models.CharField(max_length=200)
-    payer_id = models.CharField(max_length=64, blank=True, db_index=True)
+    payer_id = models.CharField(max_length=64, blank=True)
     status = models.CharField(
         max_length=10, choices=OrderStatus.choices, default=OrderStatus.CREATED
     )
@@ -83,6 +83,9 @@ class PaymentOrder(BaseModel):
         indexes = [
             models.Index(fields=["agency_code", "status", "paid_at"], name="payments_agency_idx"),
             models.Index(fields=["paid_at", "id"], name="payments_paid_idx"),
+            # Equality only: no varchar_pattern_ops twins (docs/adr/0016).
+            models.Index(fields=["dossier_id"], name="payments_order_dossier_idx"),
+            models.Index(fields=["payer_id"], name="payments_order_payer_idx"),
         ]
 
     def __str__(self) -> str:
@@ -115,7 +118,7 @@ class Payment(models.Model):
     confirmed"."""
 
     order = models.ForeignKey(PaymentOrder, on_delete=models.PROTECT, related_name="payments")
-    txn_ref = models.CharField(max_length=40, unique=True)
+    txn_ref = models.CharField(max_length=40)  # unique: payments_txn_ref_unique
     gateway = models.CharField(max_length=30)
     amount = models.PositiveBigIntegerField()
     status = models.CharField(
@@ -130,7 +133,7 @@ class Payment(models.Model):
     response_code = models.CharField(max_length=4, blank=True)
     pay_date = models.DateTimeField(null=True, blank=True)
     # Mobile money: a keyed hash of the wallet number (never the number itself).
-    wallet_key = models.CharField(max_length=64, blank=True, db_index=True)
+    wallet_key = models.CharField(max_length=64, blank=True)
     duplicate = models.BooleanField(
         default=False, help_text=_("Paid after another attempt already paid the order.")
     )
@@ -143,7 +146,10 @@ class Payment(models.Model):
                 name="payments_one_paid_attempt",
             ),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payments_attempt_amount_pos"),
+            # Equality only: no varchar_pattern_ops twin (docs/adr/0016).
+            models.UniqueConstraint(fields=["txn_ref"], name="payments_txn_ref_unique"),
         ]
+        indexes = [models.Index(fields=["wallet_key"], name="payments_wallet_idx")]
 
     def __str__(self) -> str:
         return f"{self.txn_ref} ({self.status})"

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 from collections.abc import Iterator, Sequence
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from egov.core import events
+from egov.core import clock, events
 from egov.core.actor import Actor
 from egov.core.management.commands.events_dispatch import relay
 from egov.core.models import OutboxEvent
@@ -79,3 +83,44 @@ def test_inline_mode_calls_a_batch_subscriber_with_one_event(batches: list[list[
         event_id = _emit(n=1)
     assert batches == [[event_id]]
     assert OutboxEvent.objects.get(pk=event_id).dispatched_at is not None
+
+
+def _status(*args: str) -> tuple[int, str]:
+    out = StringIO()
+    try:
+        call_command("events_status", *args, stdout=out)
+    except SystemExit as exc:
+        return int(exc.code or 0), out.getvalue()
+    return 0, out.getvalue()
+
+
+def test_events_status_reports_the_backlog_for_a_monitor(batches: list[list[int]]) -> None:
+    assert _status() == (0, "OK: 0 pending event(s), 0 failed, oldest pending none\n")
+    first = _emit(n=1)
+    _emit(n=2)
+    code, text = _status()
+    assert code == 0
+    assert text.startswith("OK: 2 pending event(s), 0 failed, oldest pending ")
+    # A relay that stopped: the oldest event waits longer than --warn, then --critical.
+    OutboxEvent.objects.filter(pk=first).update(occurred_at=clock.now() - dt.timedelta(seconds=120))
+    assert _status()[0] == 1
+    assert _status("--warn", "300")[0] == 0
+    OutboxEvent.objects.filter(pk=first).update(occurred_at=clock.now() - dt.timedelta(seconds=900))
+    code, text = _status("--json")
+    state = json.loads(text)
+    assert code == 2
+    assert state["status"] == "critical"
+    assert state["pending"] == 2
+    assert state["failed"] == 0
+    assert 899 < state["oldest_age_seconds"] < 960
+    events.dispatch_batch()
+    assert _status() == (0, "OK: 0 pending event(s), 0 failed, oldest pending none\n")
+
+
+def test_events_status_warns_of_failing_subscribers(batches: list[list[int]]) -> None:
+    _emit(bad=1)
+    events.dispatch_batch()
+    code, text = _status()
+    assert code == 1
+    assert text.startswith("WARNING: 1 pending event(s), 1 failed, oldest pending ")
+    assert text.endswith("; last error: ValueError\n")  # the class only: no data in it
