@@ -6,7 +6,10 @@ statements through the ORM costs more than running them).
   through the database's and the field's converters (SQLite's text dates and UUIDs, time zones,
   booleans).
 - ``update_fields(instance, fields)``: one ``UPDATE`` of those columns, values prepared by
-  their fields."""
+  their fields.
+- ``select(model, key, build, params)``: the rows of a queryset whose SQL the ORM builds once per
+  process (per database and number of parameters), then only run: for the hot reads whose
+  building costs several times their running (a lookup by primary key)."""
 
 from __future__ import annotations
 
@@ -14,9 +17,12 @@ import functools
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-from django.db import connections, models
+from django.db import connections, models, router
 
 M = TypeVar("M", bound=models.Model)
+
+# (key, database alias, number of parameters) -> (SQL, the attnames of its columns)
+_COMPILED: dict[tuple[str, str, int], tuple[str, tuple[str, ...]]] = {}
 
 Converter = Callable[[Any, Any, Any], Any]
 
@@ -83,3 +89,40 @@ def update_fields(instance: models.Model, fields: Sequence[str]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
+
+
+def select(
+    model: type[M],
+    key: str,
+    build: Callable[[list[str]], models.QuerySet[M]],
+    params: Sequence[str],
+) -> list[M]:
+    """The ``model`` instances of ``build(params)``: a queryset of whole rows of ``model`` (no
+    annotations, no related rows) whose SQL parameters are ``params`` themselves, in order:
+    text values, which every database takes as they are. The first call with a given ``key``
+    and number of parameters has the ORM build the SQL, checking both; later calls only run
+    it and convert the rows as the ORM would (``instance``)."""
+    if not all(isinstance(value, str) for value in params):
+        raise TypeError("rawrows.select takes text parameters only")
+    alias = router.db_for_read(model)
+    cache_key = (key, alias, len(params))
+    compiled = _COMPILED.get(cache_key)
+    if compiled is None:
+        queryset = build(list(params))
+        compiler = queryset.query.get_compiler(using=alias)
+        sql, built_params = compiler.as_sql()
+        columns = [column for column, _sql, _alias in compiler.select]
+        attnames = tuple(getattr(getattr(c, "target", None), "attname", "") for c in columns)
+        if (
+            queryset.model is not model
+            or list(built_params) != list(params)
+            or not all(attnames)
+            or any(getattr(c.target, "model", None) is not model for c in columns)
+        ):
+            raise ValueError(f"rawrows.select({key!r}): not a plain query of {model.__name__}")
+        compiled = _COMPILED[cache_key] = (sql, attnames)
+    sql, attnames = compiled
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    return [instance(model, attnames, row, alias=alias) for row in rows]

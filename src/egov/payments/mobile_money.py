@@ -5,8 +5,10 @@ The pilot (Decision 316/QĐ-TTg, 2021) capped each account at VND 10 million a m
 withdrawals, transfers and payments together; Decree 368/2025/NĐ-CP raised it. The platform
 honours ``EGOV_MOBILE_MONEY_MONTHLY_LIMIT_VND`` for what is paid through it: the payer names the
 account (phone number) before paying; a payment that would take the month's total above the
-limit is refused before the payer leaves the portal. The account number is kept only as a keyed
-hash (``wallet_key``).
+limit is refused before the payer leaves the portal. The total counts what was paid this month
+and what is in progress (attempts neither settled nor expired, for other orders), checked under
+a per-account lock, so two payments started at once cannot both pass. The account number is
+kept only as a keyed hash (``wallet_key``).
 """
 
 from __future__ import annotations

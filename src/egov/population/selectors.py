@@ -15,10 +15,10 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from egov.core import clock
+from egov.core import clock, rawrows
 from egov.core.actor import Actor
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.text import fold
@@ -56,7 +56,12 @@ def _with_residences(citizens: Sequence[Citizen]) -> list[CitizenInfo]:
     """CitizenInfo for each citizen, with one query for all their residences."""
     by_pin: dict[str, list[Residence]] = {c.pin: [] for c in citizens}
     if citizens:
-        rows = Residence.objects.filter(citizen_id__in=list(by_pin), valid_to__isnull=True)
+        pins = list(by_pin)
+        rows = (
+            rawrows.select(Residence, "population.open_residences", _open_residences, pins)
+            if len(pins) == 1  # one citizen: the hot path; a page of a search: the ORM
+            else _open_residences(pins)
+        )
         for residence in rows:
             by_pin[residence.citizen_id].append(residence)
     return [citizen_info(c, by_pin[c.pin]) for c in citizens]
@@ -84,7 +89,20 @@ def _scoped(queryset: Any, within_units: frozenset[str] | None) -> Any:
     ).distinct()
 
 
+def _open_residences(pins: list[str]) -> QuerySet[Residence]:
+    return Residence.objects.filter(citizen_id__in=pins, valid_to__isnull=True)
+
+
+def _by_pin(params: list[str]) -> QuerySet[Citizen]:
+    return Citizen.objects.filter(pin=params[0]).order_by("pin")[:1]
+
+
 def _load(pin: str = "", ref: str = "", within_units: frozenset[str] | None = None) -> Citizen:
+    if pin and within_units is None:  # the hot path (lookups, the gateway, prefill)
+        found = rawrows.select(Citizen, "population.citizen_by_pin", _by_pin, [pin])
+        if not found:
+            raise _not_found()
+        return found[0]
     queryset = Citizen.objects.filter(pin=pin) if pin else Citizen.objects.filter(ref=ref)
     citizen = _scoped(queryset, within_units).first() if (pin or ref) else None
     if citizen is None:

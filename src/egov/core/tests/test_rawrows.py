@@ -1,7 +1,11 @@
 from __future__ import annotations
 
+import uuid
+from typing import Any
+
 import pytest
 from django.db import connection
+from django.db.models import Count, QuerySet
 
 from egov.core import clock, rawrows
 from egov.core.models import OutboxEvent
@@ -40,3 +44,50 @@ def test_update_fields_writes_only_the_named_columns() -> None:
     assert (stored.attempts, stored.dispatched_at, stored.last_error) == (3, later, "")
     with pytest.raises(LookupError):
         rawrows.update_fields(row, ["id"])
+
+
+def _by_name(params: list[str]) -> QuerySet[OutboxEvent]:
+    return OutboxEvent.objects.filter(name=params[0]).order_by("id")
+
+
+@pytest.mark.django_db
+def test_select_runs_the_sql_the_orm_built_once() -> None:
+    first = OutboxEvent.objects.create(
+        name="t.sel", payload={"n": "Hà Nội"}, occurred_at=clock.now()
+    )
+    OutboxEvent.objects.create(name="t.sel", payload={"n": 2}, occurred_at=clock.now())
+    OutboxEvent.objects.create(name="t.other", payload={}, occurred_at=clock.now())
+    built: list[list[str]] = []
+
+    def build(params: list[str]) -> QuerySet[OutboxEvent]:
+        built.append(params)
+        return _by_name(params)
+
+    key = f"test.by_name.{uuid.uuid4().hex}"
+    got = rawrows.select(OutboxEvent, key, build, ["t.sel"])
+    again = rawrows.select(OutboxEvent, key, build, ["t.other"])
+    assert built == [["t.sel"]]  # built once, run twice
+    loaded = list(_by_name(["t.sel"]))
+    assert [(r.pk, r.payload, r.occurred_at) for r in got] == [
+        (r.pk, r.payload, r.occurred_at) for r in loaded
+    ]
+    assert got[0].pk == first.pk
+    assert got[0].payload == {"n": "Hà Nội"}
+    assert [r.name for r in again] == ["t.other"]
+    assert rawrows.select(OutboxEvent, key, build, ["none"]) == []
+
+
+@pytest.mark.django_db
+def test_select_refuses_what_it_cannot_run_as_built() -> None:
+    def annotated(params: list[str]) -> Any:
+        return OutboxEvent.objects.filter(name=params[0]).annotate(n=Count("id"))
+
+    def other_params(params: list[str]) -> QuerySet[OutboxEvent]:
+        return OutboxEvent.objects.filter(name="fixed", last_error=params[0])
+
+    with pytest.raises(ValueError, match="not a plain query"):
+        rawrows.select(OutboxEvent, f"t.{uuid.uuid4().hex}", annotated, ["x"])
+    with pytest.raises(ValueError, match="not a plain query"):
+        rawrows.select(OutboxEvent, f"t.{uuid.uuid4().hex}", other_params, ["x"])
+    with pytest.raises(TypeError):
+        rawrows.select(OutboxEvent, f"t.{uuid.uuid4().hex}", _by_name, [1])  # type: ignore[list-item]

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import structlog
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -165,14 +165,42 @@ def _month_start(now: dt.datetime) -> dt.datetime:
     return local.replace(day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def _check_wallet_limit(gateway: registry.Gateway, key: str, amount: int, now: dt.datetime) -> None:
+def _lock_wallet(key: str) -> None:
+    """Serialise the limit checks of one mobile money account until the transaction ends (two
+    payments started at once both see the other). SQLite serialises every writer already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", [f"egov:wallet:{key}"]
+            )
+
+
+def _check_wallet_limit(
+    gateway: registry.Gateway, key: str, order: PaymentOrder, now: dt.datetime
+) -> None:
+    """The month's payments through the account, paid or still in progress (an attempt not yet
+    settled nor expired, one per other order: it may still be paid), plus this one, within the
+    limit. Checked under the account's lock, so payments started at once cannot both pass."""
     limit = int(getattr(gateway, "monthly_limit", 0))
-    used = (
+    _lock_wallet(key)
+    paid = (
         Payment.objects.filter(
             wallet_key=key, status=AttemptStatus.PAID, settled_at__gte=_month_start(now)
         ).aggregate(total=Sum("amount"))["total"]
         or 0
     )
+    in_progress = dict(
+        Payment.objects.filter(
+            wallet_key=key,
+            status=AttemptStatus.PENDING,
+            expires_at__gt=now,
+            order__status=OrderStatus.PENDING,
+        )
+        .exclude(order=order)
+        .values_list("order_id", "amount")
+    )
+    used = paid + sum(in_progress.values())
+    amount = order.amount
     if used + amount > limit:
         raise ValidationFailed(
             _(
@@ -230,7 +258,7 @@ def payment_start(
             expire = True
         else:
             if key:
-                _check_wallet_limit(plugin, key, order.amount, now)
+                _check_wallet_limit(plugin, key, order, now)
             attempt = Payment.objects.create(
                 order=order,
                 txn_ref=new_txn_ref(),

@@ -217,6 +217,25 @@ def test_mobile_money_honours_the_monthly_limit_per_account(settings: object) ->
     assert caught.value.code == "wallet"
 
 
+def test_mobile_money_counts_payments_in_progress_toward_the_limit() -> None:
+    """Two payments started one after the other through one account, neither settled yet:
+    the second one would take the month above the limit if both were paid."""
+    first = new_order(amount=6_000_000, obligation="first")
+    second = new_order(amount=6_000_000, obligation="second")
+    pending = start(first, gateway="mobile_money", wallet="0912345678")
+    with pytest.raises(ValidationFailed) as caught:
+        start(second, gateway="mobile_money", wallet="0912345678")
+    assert caught.value.code == "wallet_limit"
+    assert "4.000.000" in caught.value.render_message()  # 10 million less the 6 in progress
+    # A new attempt for the same order does not count that order twice.
+    again = start(first, gateway="mobile_money", wallet="0912345678")
+    # Once the payer cancels at the provider, nothing is in progress any more.
+    for request in (pending, again):
+        cancelled = bank_params(request, code="24", status="02", secret=MOMO_SECRET)
+        assert ipn(cancelled, gateway="mobile_money")["RspCode"] == "00"
+    start(second, gateway="mobile_money", wallet="0912345678")
+
+
 def test_mobile_money_ipn_signature_is_the_providers() -> None:
     order = new_order()
     request = start(order, gateway="mobile_money", wallet="0912345678")

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.db import connection
 
+from egov.core.errors import ValidationFailed
 from egov.core.models import OutboxEvent
 from egov.payments import selectors, services
 from egov.payments.models import Payment
@@ -103,3 +104,37 @@ def test_concurrent_ipn_and_query_settle_the_order_once(monkeypatch: Any) -> Non
         assert completed.count() == 1
         attempt = Payment.objects.get(txn_ref=request["vnp_TxnRef"])
         assert attempt.settled_by == ("ipn" if answers["ipn"] == "00" else "query")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_payments_started_at_once_through_one_wallet_cannot_both_pass_the_limit() -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip(
+            "PostgreSQL only: the wallet's advisory lock between concurrent transactions; "
+            "SQLite serialises writers"
+        )
+    for round_ in range(5):
+        wallet = f"09123456{round_:02d}"
+        orders = [new_order(amount=6_000_000, obligation=f"w{round_}-{n}") for n in range(2)]
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def begin(
+            order: Any = None, barrier: threading.Barrier = barrier, wallet: str = wallet,
+            outcomes: list[str] = outcomes,
+        ) -> None:  # fmt: skip
+            try:
+                barrier.wait()
+                start(order, gateway="mobile_money", wallet=wallet)
+                outcomes.append("started")
+            except ValidationFailed as exc:
+                outcomes.append(exc.code)
+            finally:
+                connection.close()
+
+        threads = [threading.Thread(target=begin, kwargs={"order": o}) for o in orders]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["started", "wallet_limit"]
