@@ -7,9 +7,9 @@ statements through the ORM costs more than running them).
   booleans).
 - ``update_fields(instance, fields)``: one ``UPDATE`` of those columns, values prepared by
   their fields.
-- ``select(model, key, build, params)``: the rows of a queryset whose SQL the ORM builds once per
-  process (per database and number of parameters), then only run: for the hot reads whose
-  building costs several times their running (a lookup by primary key)."""
+- ``select(model, key, build, params, prepare=...)``: the rows of a queryset whose SQL the
+  ORM builds once per process (per database and number of parameters), then only run: for
+  the hot reads whose building costs several times their running (a lookup by key)."""
 
 from __future__ import annotations
 
@@ -96,15 +96,21 @@ def select(
     key: str,
     build: Callable[[list[str]], models.QuerySet[M]],
     params: Sequence[str],
+    *,
+    prepare: Sequence[str] = (),
 ) -> list[M]:
     """The ``model`` instances of ``build(params)``: a queryset of whole rows of ``model`` (no
-    annotations, no related rows) whose SQL parameters are ``params`` themselves, in order:
-    text values, which every database takes as they are. The first call with a given ``key``
-    and number of parameters has the ORM build the SQL, checking both; later calls only run
-    it and convert the rows as the ORM would (``instance``)."""
+    annotations, no related rows) whose SQL parameters are ``params``, in order: text values,
+    which the database takes as they are, or, for the positions named by ``prepare`` (a field
+    of ``model`` for each parameter, "" for plain text), prepared by that field as the ORM
+    prepares them (a UUID: a ``uuid.UUID`` for PostgreSQL, 32 hex digits for SQLite). The
+    first call with a given ``key`` and number of parameters has the ORM build the SQL,
+    checking both; later calls only run it and convert the rows as the ORM would
+    (``instance``)."""
     if not all(isinstance(value, str) for value in params):
         raise TypeError("rawrows.select takes text parameters only")
     alias = router.db_for_read(model)
+    values = _prepared(model, params, prepare, alias)
     cache_key = (key, alias, len(params))
     compiled = _COMPILED.get(cache_key)
     if compiled is None:
@@ -115,7 +121,7 @@ def select(
         attnames = tuple(getattr(getattr(c, "target", None), "attname", "") for c in columns)
         if (
             queryset.model is not model
-            or list(built_params) != list(params)
+            or list(built_params) != values
             or not all(attnames)
             or any(getattr(c.target, "model", None) is not model for c in columns)
         ):
@@ -123,6 +129,22 @@ def select(
         compiled = _COMPILED[cache_key] = (sql, attnames)
     sql, attnames = compiled
     with connections[alias].cursor() as cursor:
-        cursor.execute(sql, list(params))
+        cursor.execute(sql, values)
         rows = cursor.fetchall()
     return [instance(model, attnames, row, alias=alias) for row in rows]
+
+
+def _prepared(
+    model: type[models.Model], params: Sequence[str], prepare: Sequence[str], alias: str
+) -> list[Any]:
+    if not prepare:
+        return list(params)
+    if len(prepare) != len(params):
+        raise ValueError("rawrows.select: name a field (or '') for every parameter")
+    connection = connections[alias]
+    return [
+        model._meta.get_field(name).get_db_prep_value(value, connection)  # type: ignore[union-attr]
+        if name
+        else value
+        for name, value in zip(prepare, params, strict=True)
+    ]

@@ -11,12 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_record
 from egov.catalogue import selectors as catalogue
 from egov.catalogue.facade import VersionInfo
-from egov.core import clock
+from egov.core import clock, rawrows
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import NotFound, ValidationFailed
 from egov.documents import services as documents
@@ -478,15 +479,20 @@ def _submit_new(
         return existing
 
 
-def _submitted_with_key(actor: Actor, key: str) -> tuple[str, str] | None:
-    found = (
-        Dossier.objects.filter(applicant_id=actor.id, submission_key=key)
-        .values_list("public_id", "code")
-        .first()
+def _with_key(params: list[str]) -> QuerySet[Dossier]:
+    return (
+        Dossier.objects.filter(applicant_id=params[0], submission_key=params[1])
+        .only("public_id", "code")
+        .order_by("id")[:1]
     )
-    if found is None or not found[1]:
+
+
+def _submitted_with_key(actor: Actor, key: str) -> tuple[str, str] | None:
+    # Every submission asks first: its SQL is built once per process.
+    found = rawrows.select(Dossier, "dossiers.submitted_with_key", _with_key, [actor.id, key])
+    if not found or not found[0].code:
         return None
-    return str(found[0]), str(found[1])
+    return str(found[0].public_id), str(found[0].code)
 
 
 def dossier_submit_new(

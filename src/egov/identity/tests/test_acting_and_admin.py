@@ -3,10 +3,12 @@ agency administrator's management of officials, and raising an account to level 
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from django.test import Client
 
-from egov.core.actor import Actor
+from egov.core.actor import Actor, ActorKind
 from egov.core.errors import PermissionDenied, ValidationFailed
 from egov.identity import selectors, services
 from egov.identity.facade import Role
@@ -133,3 +135,9 @@ def test_account_pin_selector() -> None:
     person = citizen(AN[0])
     assert selectors.account_pin(actor=person.as_actor()) == AN[0]
     assert selectors.account_pin(actor=Actor.anonymous()) is None
+    # The second citizen asks through the statement the first one's call built (a UUID
+    # parameter, prepared for this database as the ORM prepares it).
+    other = citizen(BINH[0])
+    assert selectors.account_pin(actor=other.as_actor()) == BINH[0]
+    unknown = Actor(kind=ActorKind.CITIZEN, id=str(uuid.uuid4()))
+    assert selectors.account_pin(actor=unknown) is None
