@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 import structlog
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, Min, Q, QuerySet
 
 from egov.core import clock
 from egov.core.actor import Actor
@@ -249,14 +249,22 @@ class Backlog:
 
 
 def backlog() -> Backlog:
-    """Three reads of the pending rows (the partial index on them): a relay that stopped, or a
-    subscriber that keeps failing, shows here before anyone misses a counter or a notice."""
+    """One pass over the pending rows (the partial index on them), and the latest failure's
+    error: a relay that stopped, or a subscriber that keeps failing, shows here before anyone
+    misses a counter or a notice."""
     pending = OutboxEvent.objects.filter(dispatched_at__isnull=True)
-    oldest = pending.order_by("id").values_list("occurred_at", flat=True).first()
-    failing = pending.filter(attempts__gt=0).order_by("-id").values_list("last_error", flat=True)
+    totals = pending.aggregate(
+        pending=Count("id"), failed=Count("id", filter=Q(attempts__gt=0)), oldest=Min("occurred_at")
+    )
+    last_error = ""
+    if totals["failed"]:
+        last_error = (
+            pending.filter(attempts__gt=0).order_by("-id").values_list("last_error", flat=True)[0]
+        )
+    oldest = totals["oldest"]
     return Backlog(
-        pending=pending.count(),
-        failed=failing.count(),
+        pending=totals["pending"],
+        failed=totals["failed"],
         oldest_age_seconds=(clock.now() - oldest).total_seconds() if oldest else None,
-        last_error=(failing.first() or "")[:200],
+        last_error=last_error[:200],
     )

@@ -56,13 +56,11 @@ def _with_residences(citizens: Sequence[Citizen]) -> list[CitizenInfo]:
     """CitizenInfo for each citizen, with one query for all their residences."""
     by_pin: dict[str, list[Residence]] = {c.pin: [] for c in citizens}
     if citizens:
+        # One statement per number of citizens (1 for a lookup, at most a page for a search).
         pins = list(by_pin)
-        rows = (
-            rawrows.select(Residence, "population.open_residences", _open_residences, pins)
-            if len(pins) == 1  # one citizen: the hot path; a page of a search: the ORM
-            else _open_residences(pins)
-        )
-        for residence in rows:
+        for residence in rawrows.select(
+            Residence, "population.open_residences", _open_residences, pins
+        ):
             by_pin[residence.citizen_id].append(residence)
     return [citizen_info(c, by_pin[c.pin]) for c in citizens]
 
