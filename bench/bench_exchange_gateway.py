@@ -4,12 +4,17 @@ message id, field filtering, one hash-chained log row and a stored answer) besid
 lookup by a minimal view calling ``population.selectors.citizen_get`` directly, in the same
 gunicorn server and run, with ``BENCH_EXCHANGE_CLIENTS`` (8) concurrent keep-alive clients.
 
+The physical limit of the added latency is a third side, "logged": the direct view plus the
+two rows every exchange must write durably before it answers (its log row and the answer
+kept for replays), by one raw SQL statement into tables created here like the gateway's
+(same columns and indexes), without hash chain, authentication or grant.
+
 Targets (issue 9): added p50 < 3 ms, throughput >= 50% of direct. The load generator runs on
-the same machine (Python threads), so both sides pay for it alike; the two sides run in
-alternating slices (direct, gateway, direct, ...) so that a change of the shared machine's load
-falls on both. Also printed: the load average, and the steady in-process figures (both views
-called in this process without the server: CPU per request of this process and of its
-PostgreSQL backend, and the statements of one request).
+the same machine (Python threads), so all sides pay for it alike; the sides run in
+alternating slices (direct, logged, gateway, direct, ...) so that a change of the shared
+machine's load falls on each. Also printed: the load average, and the steady in-process
+figures (the gateway and direct views called in this process without the server: CPU per
+request of this process and of its PostgreSQL backend, and the statements of one request).
 """
 
 from __future__ import annotations
@@ -56,6 +61,7 @@ def _setup() -> tuple[str, list[str]]:
     from egov.exchange import selectors, services
     from egov.exchange.models import Grant
     from egov.identity.services import system_client_ensure
+    from exchange_direct import FLOOR_DELIVERY, FLOOR_MESSAGE, FLOOR_SEQ
 
     for command in ("geo_load", "agencies_load", "exchange_load"):
         call_command(command, verbosity=0)
@@ -82,6 +88,13 @@ def _setup() -> tuple[str, list[str]]:
         )  # fmt: skip
         services.access_request_decide(actor=system, request_id=request_id, action="approve",
                                        rate_per_minute=10_000_000)  # fmt: skip
+    with connection.cursor() as cursor:
+        for table, like in ((FLOOR_MESSAGE, "exchange_message"),
+                            (FLOOR_DELIVERY, "exchange_delivery")):  # fmt: skip
+            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+            cursor.execute(f"CREATE TABLE {table} (LIKE {like} INCLUDING ALL)")
+        cursor.execute(f"DROP SEQUENCE IF EXISTS {FLOOR_SEQ}")
+        cursor.execute(f"CREATE SEQUENCE {FLOOR_SEQ}")
     token = uuid.uuid4().hex
     AccessToken.objects.create(
         application=Application.objects.get(client_id=client_id), token=token, scope="exchange",
@@ -225,6 +238,12 @@ def run(env: dict[str, str]) -> list[Result]:
         response.read()
         return response.status
 
+    def logged(conn: http.client.HTTPConnection, n: int) -> int:
+        conn.request("GET", f"/bench-logged/{pins[n % len(pins)]}")
+        response = conn.getresponse()
+        response.read()
+        return response.status
+
     def gateway(conn: http.client.HTTPConnection, n: int) -> int:
         conn.request(
             "POST", f"/exchange/v1/{PROVIDER}/citizen-get/", body=b"{}",
@@ -243,30 +262,41 @@ def run(env: dict[str, str]) -> list[Result]:
     server_env = {**env, "DJANGO_SETTINGS_MODULE": "bench.exchange_settings"}
     if THREADS > 1:
         server_env["GUNICORN_CMD_ARGS"] = f"--threads {THREADS}"
-    loads: dict[str, list[float]] = {"direct": [], "gateway": []}
+    sides = {"direct": direct, "logged": logged, "gateway": gateway}
+    loads: dict[str, list[float]] = {side: [] for side in sides}
     errors = 0
     with gunicorn(
         "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
     ) as port:
-        _load(port, direct, seconds=2)  # warm both paths (plans, caches, unit names)
-        _load(port, gateway, seconds=2)
+        for request in sides.values():  # warm every path (plans, caches, unit names)
+            _load(port, request, seconds=2)
         print(f"  load average {_load_average()} at the start of the load")
         for _ in range(SLICES):
-            for side, request in (("direct", direct), ("gateway", gateway)):
+            for side, request in sides.items():
                 latencies, failed = _load(port, request, seconds=SECONDS / SLICES)
                 loads[side].extend(latencies)
                 errors += failed
         print(f"  load average {_load_average()} at the end of the load")
     floor = _commit_floor()
+    _drop_floor_tables()
     if errors:
         raise RuntimeError(f"{errors} errors under load")
     d_rps, d_p50, d_p99 = _figures(loads["direct"], SECONDS)
     g_rps, g_p50, g_p99 = _figures(loads["gateway"], SECONDS)
+    l_rps, l_p50, _l_p99 = _figures(loads["logged"], SECONDS)
     name = f"citizen_get via gateway ({WORKERS}x{THREADS} workers, {CLIENTS} clients)"
     print(f"  added p50 {g_p50 - d_p50:.2f} ms (target < 3 ms); throughput "
           f"{g_rps / d_rps:.0%} of direct (target >= 50%); one durable commit p50 "
           f"{floor:.2f} ms")  # fmt: skip
+    print(f"  physical limit: the direct lookup with its log row and stored answer written by "
+          f"raw SQL adds p50 {l_p50 - d_p50:.2f} ms ({l_rps:.1f} req/s, "
+          f"{l_rps / d_rps:.0%} of direct); the gateway adds "
+          f"{(g_p50 - d_p50) - (l_p50 - d_p50):.2f} ms beyond it")  # fmt: skip
+    logged_name = f"citizen_get + raw log writes ({WORKERS}x{THREADS} workers, {CLIENTS} clients)"
     return [
+        Result(logged_name, "throughput", l_rps, "req/s", "direct selector view", d_rps),
+        Result(logged_name, "added latency p50", l_p50 - d_p50, "ms", "target", 3.0,
+               higher_is_better=False),
         Result(name, "throughput", g_rps, "req/s", "direct selector view", d_rps),
         Result(name, "latency p50", g_p50, "ms", "direct selector view", d_p50,
                higher_is_better=False),
@@ -276,4 +306,16 @@ def run(env: dict[str, str]) -> list[Result]:
                higher_is_better=False),
         Result(name, "added latency p50", g_p50 - d_p50, "ms",
                "one durable INSERT+COMMIT p50", floor, higher_is_better=False),
+        Result(name, "added latency p50", g_p50 - d_p50, "ms", "raw log writes' added p50",
+               l_p50 - d_p50, higher_is_better=False),
     ]  # fmt: skip
+
+
+def _drop_floor_tables() -> None:
+    from django.db import connection
+
+    from exchange_direct import FLOOR_DELIVERY, FLOOR_MESSAGE, FLOOR_SEQ
+
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {FLOOR_MESSAGE}, {FLOOR_DELIVERY}")
+        cursor.execute(f"DROP SEQUENCE IF EXISTS {FLOOR_SEQ}")

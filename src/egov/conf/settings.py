@@ -399,7 +399,25 @@ if env.bool(
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Cache --------------------------------------------------------------------------------------
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The rate limits (API, registration codes, exchange grants) count in this cache, and the
+# per-process caches of hot lookups (``core.processcache``) read their invalidation version from
+# it: with several worker processes it must be shared, or each process counts on its own.
+CACHE_URL = env.str(
+    "EGOV_CACHE_URL",
+    "",
+    "Shared cache of every worker process, e.g. `redis://127.0.0.1:6379/0` (Redis). Rate limits "
+    "count there and cached lookups are invalidated through it. Empty: each process's own "
+    "memory, right for one process (`make run`); with several processes each then counts its "
+    "own rate limits (`manage.py check --deploy` warns).",
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+         "KEY_PREFIX": "egov", "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}  # fmt: skip
 
 # --- REST API -----------------------------------------------------------------------------------
 REST_FRAMEWORK = {

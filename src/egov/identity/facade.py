@@ -87,6 +87,16 @@ class AccountInfo:
 
 
 @dataclass(frozen=True)
+class AccountContact:
+    """How to reach an account (what notifications need of it)."""
+
+    public_id: str
+    is_active: bool
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
 class OfficialInfo:
     account: AccountInfo
     grants: tuple[RoleGrant, ...]

@@ -1,7 +1,8 @@
 """Fixed-window rate limits for registration, codes and password resets (Django cache).
 
 Keys are hashed, so no PIN or address is kept in the cache. With the default local-memory cache
-the limit is per process; at scale point ``CACHES`` at a shared cache (Redis).
+the limit is per process; with several worker processes set ``EGOV_CACHE_URL`` (a shared Redis,
+docs/adr/0017-shared-cache.md).
 """
 
 from __future__ import annotations

@@ -23,8 +23,8 @@ from django.db.models import F, Q
 
 from egov.core import clock
 from egov.core.errors import NotFound
-from egov.identity.facade import AccountInfo
-from egov.identity.selectors import account_get
+from egov.identity.facade import AccountContact
+from egov.identity.selectors import account_contact
 from egov.notifications import registry
 from egov.notifications.facade import RetryReport
 from egov.notifications.models import Delivery, DeliveryStatus, Notification
@@ -43,7 +43,7 @@ class Skip(Exception):
     """Nothing to send through this channel (no address, closed account)."""
 
 
-def address_of(account: AccountInfo, contact: Contact) -> str:
+def address_of(account: AccountContact, contact: Contact) -> str:
     if contact is Contact.EMAIL:
         return account.email
     if contact is Contact.PHONE:
@@ -51,7 +51,7 @@ def address_of(account: AccountInfo, contact: Contact) -> str:
     return account.public_id
 
 
-def skip_reason(account: AccountInfo, channel: str) -> str:
+def skip_reason(account: AccountContact, channel: str) -> str:
     """Why ``channel`` cannot reach ``account`` ("" when it can, or when the plugin is missing:
     that is a configuration failure, recorded when sending)."""
     if not account.is_active:
@@ -77,7 +77,7 @@ def external_text(notification: Notification) -> tuple[str, str]:
 
 def _compose(delivery: Delivery) -> tuple[str, str, str]:
     try:
-        account = account_get(public_id=delivery.notification.recipient_id)
+        account = account_contact(public_id=delivery.notification.recipient_id)
     except NotFound:
         raise Skip(ACCOUNT_MISSING) from None
     reason = skip_reason(account, delivery.channel)

@@ -21,7 +21,7 @@ from egov.audit.services import audit_record
 from egov.core import clock
 from egov.core.actor import Actor
 from egov.core.errors import NotFound, PermissionDenied
-from egov.identity.selectors import account_get
+from egov.identity.selectors import account_contact
 from egov.notifications import delivery, registry
 from egov.notifications.facade import RetryReport
 from egov.notifications.models import Delivery, DeliveryStatus, Notification
@@ -84,7 +84,7 @@ def notification_send(
     """
     values = _checked_params(template, params)
     link = _checked_link(link)
-    account = account_get(public_id=recipient_id)
+    account = account_contact(public_id=recipient_id)
     # No savepoint inside a caller's transaction: a failure here rolls the caller back anyway
     # (see above), and a notified step saves two round trips.
     with transaction.atomic(savepoint=False):
