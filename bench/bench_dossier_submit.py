@@ -8,7 +8,10 @@ Beside it, in the same run, the physical limit: the same rows (the dossier seque
 its attachment, its event, the audit record on the hash chain, the outbox event) copied from a
 dossier the API made and inserted directly in one transaction each, on as many connections as
 there are clients. Events are dispatched by a relay process (``BENCH_SUBMIT_DISPATCH``, below).
-Targets on a 2-core machine: >= 150 submissions/s, p99 < 150 ms.
+Targets on a 2-core machine: >= 150 submissions/s, p99 < 150 ms. Also printed: the CPU each
+role (gunicorn, PostgreSQL, the relay, this load client) spent per submission in the window,
+read from /proc, beside what 150/s allows on this machine's cores: throughput swings with the
+VM's speed from minute to minute, this figure much less.
 
 Setup (out of the timings): reference data, the catalogue, the citizens, their accounts and
 tokens. In-app notifications only (``EGOV_NOTIFY_CHANNELS`` empty: no mail server). Afterwards
@@ -30,7 +33,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from common import Result, gunicorn, relay
+from common import ROLES, Result, cpu_by_role, gunicorn, relay
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_SUBMIT_CLIENTS", "8"))
@@ -332,10 +335,23 @@ def run(env: dict[str, str]) -> list[Result]:
         clients = [_http_client(port, t, made) for t in tokens]
         if DISPATCH == "relay":
             with relay(server_env, pending=_pending) as lag:
+                before = cpu_by_role()
                 rate, latencies = _run_clients(clients, SECONDS)
+                after = cpu_by_role()
         else:
+            before = cpu_by_role()
             rate, latencies = _run_clients(clients, SECONDS)
+            after = cpu_by_role()
     p50, p99 = _percentiles(latencies)
+    # CPU per submission, warm-up requests included in the count (they ran in the window).
+    submitted = len(latencies) + WARMUP * len(clients)
+    per = {role: (after[role] - before[role]) * 1000 / submitted for role in ROLES}
+    cores = os.cpu_count() or 1
+    budget = cores * 1000 / 150
+    print(f"  CPU per submission: gunicorn {per['gunicorn']:.1f} ms, PostgreSQL "
+          f"{per['postgresql']:.1f} ms, relay {per['relay']:.1f} ms, load client "
+          f"{per['client']:.1f} ms: {sum(per.values()):.1f} ms in all; 150/s on {cores} cores "
+          f"allows {budget:.1f} ms (relay: not its backlog after the window)")  # fmt: skip
 
     from django.db import connections
 
@@ -353,4 +369,6 @@ def run(env: dict[str, str]) -> list[Result]:
         Result(name, "latency p50", p50, "ms", limit, raw50, higher_is_better=False),
         Result(name, "latency p99", p99, "ms", limit, raw99, higher_is_better=False),
         *([Result(name, "relay lag after the load", lag[0] * 1000, "ms")] if lag else []),
-    ]
+        Result(name, "CPU per submission", sum(per.values()), "ms",
+               f"150/s on {cores} cores", budget, higher_is_better=False),
+    ]  # fmt: skip

@@ -121,6 +121,45 @@ def relay(env: dict[str, str], *, pending: Callable[[], int]) -> Iterator[list[f
         proc.wait(timeout=30)
 
 
+ROLES = ("gunicorn", "postgresql", "relay", "client")
+
+
+def cpu_by_role() -> dict[str, float]:
+    """CPU seconds (user + system) used so far by the processes on this machine in each role:
+    the gunicorn server (master and workers), PostgreSQL (every process of a local server:
+    backends, WAL writer, checkpointer...), the event relay, and this benchmark process (the
+    load client). The difference of two readings is what a run cost, whatever the VM's speed
+    or other load at the time did to its throughput."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    me = str(os.getpid())
+    totals = dict.fromkeys(ROLES, 0.0)
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat") as f:
+                stat = f.read()
+            with open(f"/proc/{entry.name}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue  # ended meanwhile
+        comm = stat[stat.index("(") + 1 : stat.rindex(")")]
+        fields = stat.rsplit(")", 1)[1].split()
+        cpu = (int(fields[11]) + int(fields[12])) / ticks
+        if entry.name == me:
+            role = "client"
+        elif b"gunicorn" in cmdline:
+            role = "gunicorn"
+        elif b"events_dispatch" in cmdline:
+            role = "relay"
+        elif comm == "postgres":
+            role = "postgresql"
+        else:
+            continue
+        totals[role] += cpu
+    return totals
+
+
 @dataclass
 class Load:
     requests_per_s: float

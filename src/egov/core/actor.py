@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -21,12 +21,16 @@ class Actor:
     ``SYSTEM``); ``agency_code`` is the official's or system client's agency (Decision 20/2020
     code); ``on_behalf_of`` is the public id of the represented person or organisation when
     someone acts for another (a parent for a child, a representative for a business).
+    ``pin`` is the acting citizen account's personal identification number when the actor was
+    made from that account (``Account.as_actor``), so that a service needing it does not read
+    it again; "" when unknown. It is left out of ``repr``, equality and ``describe``.
     """
 
     kind: ActorKind
     id: str = ""
     agency_code: str = ""
     on_behalf_of: str = ""
+    pin: str = field(default="", repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.kind is not ActorKind.ANONYMOUS and not self.id:

@@ -84,6 +84,7 @@ class Account(AbstractUser):
             id=str(self.public_id),
             agency_code=self.agency_code,
             on_behalf_of=self.acting_on_behalf_of,
+            pin=(self.pin or "") if self.kind == AccountKind.CITIZEN else "",
         )
 
     def get_session_auth_hash(self) -> str:

@@ -68,10 +68,13 @@ def _pin_of(params: list[str]) -> QuerySet[Account]:
 
 
 def account_pin(*, actor: Actor) -> str | None:
-    """The PIN of the citizen account acting (None for anyone else). One query, its SQL built
-    once per process (every submission asks)."""
+    """The PIN of the citizen account acting (None for anyone else): the actor's own when it was
+    made from the account, else one query, its SQL built once per process (every submission
+    asks)."""
     if actor.kind is not ActorKind.CITIZEN:
         return None
+    if actor.pin:
+        return actor.pin
     found = rawrows.select(
         Account, "identity.account_pin", _pin_of, [actor.id], prepare=("public_id",)
     )

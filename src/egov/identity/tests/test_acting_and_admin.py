@@ -6,7 +6,9 @@ from __future__ import annotations
 import uuid
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import PermissionDenied, ValidationFailed
@@ -133,11 +135,17 @@ def test_police_raise_to_level_2_records_who_and_when(client: Client) -> None:
 @pytest.mark.django_db
 def test_account_pin_selector() -> None:
     person = citizen(AN[0])
-    assert selectors.account_pin(actor=person.as_actor()) == AN[0]
+    with CaptureQueriesContext(connection) as queries:
+        assert selectors.account_pin(actor=person.as_actor()) == AN[0]
+    assert queries.captured_queries == []  # the actor made from the account carries it
+    assert person.as_actor() == Actor(kind=ActorKind.CITIZEN, id=str(person.public_id))
+    assert AN[0] not in repr(person.as_actor())
     assert selectors.account_pin(actor=Actor.anonymous()) is None
-    # The second citizen asks through the statement the first one's call built (a UUID
-    # parameter, prepared for this database as the ORM prepares it).
+    # Without it, one query; the second citizen asks through the statement the first one's
+    # call built (a UUID parameter, prepared for this database as the ORM prepares it).
+    assert selectors.account_pin(actor=Actor(kind=ActorKind.CITIZEN, id=str(person.public_id)))
     other = citizen(BINH[0])
-    assert selectors.account_pin(actor=other.as_actor()) == BINH[0]
+    bare = Actor(kind=ActorKind.CITIZEN, id=str(other.public_id))
+    assert selectors.account_pin(actor=bare) == BINH[0]
     unknown = Actor(kind=ActorKind.CITIZEN, id=str(uuid.uuid4()))
     assert selectors.account_pin(actor=unknown) is None
