@@ -122,12 +122,21 @@ def _percentiles(samples: list[float]) -> tuple[float, float]:
     return cuts[49], cuts[98]
 
 
-def _run_clients(work: list[Callable[[], None]], seconds: int) -> tuple[float, list[float]]:
-    """Run each callable in its own thread in a loop for ``seconds`` (after a warm-up);
-    returns (completed per second, latencies in ms)."""
+def _run_clients(
+    work: list[Callable[[], None]],
+    seconds: int,
+    *,
+    ready: Callable[[], bool] = lambda: True,
+    cpu: list[dict[str, float]] | None = None,
+) -> tuple[float, list[float]]:
+    """Run each callable in its own thread in a loop for ``seconds`` (after a warm-up, and once
+    ``ready()`` says the server side has settled); returns (completed per second, latencies in
+    ms). ``cpu``, if given, gets ``cpu_by_role()`` at the start and at the end of the timed
+    window."""
     latencies: list[float] = []
     errors: list[str] = []
     lock = threading.Lock()
+    warmed = threading.Barrier(len(work) + 1)
     start = threading.Barrier(len(work) + 1)
     stop_at: list[float] = []
 
@@ -136,6 +145,7 @@ def _run_clients(work: list[Callable[[], None]], seconds: int) -> tuple[float, l
         try:
             for _ in range(WARMUP):
                 call()
+            warmed.wait()
             start.wait()
             while time.monotonic() < stop_at[0]:
                 began = time.perf_counter()
@@ -143,6 +153,7 @@ def _run_clients(work: list[Callable[[], None]], seconds: int) -> tuple[float, l
                 local.append((time.perf_counter() - began) * 1000)
         except Exception as exc:
             errors.append(repr(exc))
+            warmed.abort()
             start.abort()
         finally:
             from django.db import connections
@@ -155,12 +166,25 @@ def _run_clients(work: list[Callable[[], None]], seconds: int) -> tuple[float, l
     for thread in threads:
         thread.start()
     stop_at.append(time.monotonic() + 3600)
-    start.wait()
+    try:
+        warmed.wait()
+        settle = time.monotonic() + 60
+        while not ready() and time.monotonic() < settle:
+            time.sleep(0.05)
+        if cpu is not None:
+            cpu.append(cpu_by_role())
+        start.wait()
+    except threading.BrokenBarrierError:
+        for thread in threads:
+            thread.join()
+        raise RuntimeError(f"load run failed: {errors[:3]}") from None
     began = time.monotonic()
     stop_at[0] = began + seconds
     for thread in threads:
         thread.join()
     elapsed = time.monotonic() - began
+    if cpu is not None:
+        cpu.append(cpu_by_role())
     if errors:
         raise RuntimeError(f"load run failed: {errors[:3]}")
     return len(latencies) / elapsed, latencies
@@ -333,19 +357,19 @@ def run(env: dict[str, str]) -> list[Result]:
         "egov.conf.wsgi:application", workers=WORKERS, env=server_env, probe="/healthz"
     ) as port:
         clients = [_http_client(port, t, made) for t in tokens]
+        cpu: list[dict[str, float]] = []
         if DISPATCH == "relay":
+            # The window starts once the relay (a new process) has dispatched the warm-up's
+            # events: its start-up is not a submission's cost.
             with relay(server_env, pending=_pending) as lag:
-                before = cpu_by_role()
-                rate, latencies = _run_clients(clients, SECONDS)
-                after = cpu_by_role()
+                rate, latencies = _run_clients(
+                    clients, SECONDS, ready=lambda: _pending() == 0, cpu=cpu
+                )
         else:
-            before = cpu_by_role()
-            rate, latencies = _run_clients(clients, SECONDS)
-            after = cpu_by_role()
+            rate, latencies = _run_clients(clients, SECONDS, cpu=cpu)
     p50, p99 = _percentiles(latencies)
-    # CPU per submission, warm-up requests included in the count (they ran in the window).
-    submitted = len(latencies) + WARMUP * len(clients)
-    per = {role: (after[role] - before[role]) * 1000 / submitted for role in ROLES}
+    before, after = cpu
+    per = {role: (after[role] - before[role]) * 1000 / len(latencies) for role in ROLES}
     cores = os.cpu_count() or 1
     budget = cores * 1000 / 150
     print(f"  CPU per submission: gunicorn {per['gunicorn']:.1f} ms, PostgreSQL "

@@ -115,7 +115,7 @@ def test_inbox_workspace_and_receipt(
     page.wait_for_url(re.compile(rf"/office/dossiers/{re.escape(code)}/$"))
     assert_accessible(page)
     act(page, "refuse", comment="")  # the reason is required: the error summary, nothing done
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()  # appears once the answer is shown
     assert status_of(world, dossier_id) == 1
     assert_accessible(page)
 
@@ -156,7 +156,7 @@ def test_counter_reception_of_a_walk_in_applicant(
     assert_accessible(page)
 
     page.locator("main form[enctype] button[type=submit]").click()  # nothing filled in
-    assert page.locator(".error-summary").is_visible()
+    page.locator(".error-summary").wait_for()  # appears once the answer is shown
     assert_accessible(page)
 
     scan = tmp_path / "cccd.pdf"

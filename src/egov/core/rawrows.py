@@ -9,7 +9,10 @@ statements through the ORM costs more than running them).
   their fields.
 - ``select(model, key, build, params, prepare=...)``: the rows of a queryset whose SQL the
   ORM builds once per process (per database and number of parameters), then only run: for
-  the hot reads whose building costs several times their running (a lookup by key)."""
+  the hot reads whose building costs several times their running (a lookup by key).
+- ``insert(instance)``: the ``INSERT`` of a new instance, its SQL built once per process (per
+  model and database), each value prepared by its field as ``save`` prepares it: for the rows
+  every submission writes."""
 
 from __future__ import annotations
 
@@ -89,6 +92,50 @@ def update_fields(instance: models.Model, fields: Sequence[str]) -> int:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return int(cursor.rowcount)
+
+
+# (model, database alias) -> (SQL, the fields whose values it takes, whether it returns the key)
+_Insert = tuple[str, tuple[models.Field[Any, Any], ...], bool]
+_INSERTS: dict[tuple[type[models.Model], str], _Insert] = {}
+
+
+def insert(instance: models.Model) -> None:
+    """``INSERT`` the row of ``instance`` (a new one: its primary key unset when the database
+    assigns it) with every concrete column, each value as ``Model.save(force_insert=True)``
+    prepares it (``pre_save``: ``auto_now``/``auto_now_add``; then ``get_db_prep_save``); sets
+    the primary key and marks the instance saved. Like ``bulk_create``, no model signals are
+    sent (the platform uses none)."""
+    model = type(instance)
+    meta = model._meta
+    alias = router.db_for_write(model, instance=instance)
+    connection = connections[alias]
+    compiled = _INSERTS.get((model, alias))
+    if compiled is None:
+        auto = meta.auto_field
+        fields = tuple(f for f in meta.concrete_fields if f is not auto)
+        if any(getattr(f, "generated", False) or getattr(f, "db_default", None) is not
+               models.NOT_PROVIDED for f in fields):  # fmt: skip
+            raise ValueError(f"rawrows.insert: {model.__name__} has database-computed columns")
+        quote = connection.ops.quote_name
+        returning = auto is not None and connection.features.can_return_columns_from_insert
+        # Names come from the model; every value is a parameter.
+        sql = (
+            f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(fields))})"
+            + (f" RETURNING {quote(auto.column)}" if returning and auto is not None else "")
+        )
+        compiled = _INSERTS[(model, alias)] = (sql, fields, returning)
+    sql, fields, returning = compiled
+    if meta.auto_field is not None and instance.pk is not None:
+        raise ValueError("rawrows.insert: the database assigns this row's key; leave it unset")
+    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, values)
+        if meta.auto_field is not None:
+            key = cursor.fetchone()[0] if returning else cursor.lastrowid
+            setattr(instance, meta.auto_field.attname, key)
+    instance._state.adding = False
+    instance._state.db = alias
 
 
 def select(

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_record
-from egov.core import clock, events
+from egov.core import clock, events, rawrows
 from egov.core.actor import Actor
 from egov.core.errors import Conflict, ValidationFailed
 from egov.documents import blobs, pki, rendering, signing, sniffing
@@ -81,7 +81,7 @@ def _file_row_create(
 ) -> StoredFile:
     """Inside the caller's transaction: the row and its audit record (no personal data: the
     file name may carry a person's name, so it stays out of the trail)."""
-    row = StoredFile.objects.create(
+    row = StoredFile(
         filename=filename,
         media_type=media_type,
         size=len(content),
@@ -90,6 +90,7 @@ def _file_row_create(
         created_by=actor.id,
         created_by_kind=str(actor.kind),
     )
+    rawrows.insert(row)
     audit_record(
         actor=actor,
         action="documents.file_stored",

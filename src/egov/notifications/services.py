@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 
 from egov.audit.services import audit_record
-from egov.core import clock
+from egov.core import clock, rawrows
 from egov.core.actor import Actor
 from egov.core.errors import NotFound, PermissionDenied
 from egov.identity.selectors import account_contact
@@ -88,9 +88,10 @@ def notification_send(
     # No savepoint inside a caller's transaction: a failure here rolls the caller back anyway
     # (see above), and a notified step saves two round trips.
     with transaction.atomic(savepoint=False):
-        notification = Notification.objects.create(
+        notification = Notification(
             recipient_id=account.public_id, template=template, params=values, link=link
         )
+        rawrows.insert(notification)
         rows = []
         for channel in registry.configured_channels():
             reason = delivery.skip_reason(account, channel)

@@ -91,3 +91,23 @@ def test_select_refuses_what_it_cannot_run_as_built() -> None:
         rawrows.select(OutboxEvent, f"t.{uuid.uuid4().hex}", other_params, ["x"])
     with pytest.raises(TypeError):
         rawrows.select(OutboxEvent, f"t.{uuid.uuid4().hex}", _by_name, [1])  # type: ignore[list-item]
+
+
+@pytest.mark.django_db
+def test_insert_writes_the_row_the_orm_would_write() -> None:
+    when = clock.now()
+    row = OutboxEvent(name="t.ins", payload={"s": "Hà Nội", "n": [1, 2]}, occurred_at=when)
+    rawrows.insert(row)
+    assert row.pk is not None
+    assert not row._state.adding
+    assert row._state.db == connection.alias
+    loaded = OutboxEvent.objects.get(pk=row.pk)
+    assert (loaded.name, loaded.payload, loaded.occurred_at, loaded.attempts) == (
+        "t.ins", {"s": "Hà Nội", "n": [1, 2]}, when, 0
+    )  # fmt: skip
+    assert loaded.dispatched_at is None
+    second = OutboxEvent(name="t.ins2", payload={}, occurred_at=when)
+    rawrows.insert(second)  # through the SQL the first one built
+    assert second.pk == OutboxEvent.objects.get(name="t.ins2").pk != row.pk
+    with pytest.raises(ValueError, match="key"):
+        rawrows.insert(row)  # already has its key

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from egov.audit.services import audit_record
-from egov.core import clock, events
+from egov.core import clock, events, rawrows
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import Conflict, NotFound, PermissionDenied
 from egov.dossiers.models import Dossier, DossierEvent
@@ -95,7 +95,7 @@ def record(
     """Record one step: the dossier's event row, the outbox event, the applicant's notification
     when the step concerns them, and its audit record, all in the caller's transaction."""
     now = clock.now()
-    event = DossierEvent.objects.create(
+    event = DossierEvent(
         dossier=dossier,
         action=action,
         from_status=from_status,
@@ -109,6 +109,7 @@ def record(
         details=dict(details or {}),
         occurred_at=now,
     )
+    rawrows.insert(event)
     events.emit(
         name="dossier.transition",
         payload={

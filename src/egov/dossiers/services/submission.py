@@ -231,7 +231,7 @@ def _attachment_create(
     *, dossier: Dossier, version: VersionInfo, upload: Upload, stored: StoredFileInfo
 ) -> DossierAttachment:
     name = version.documents[upload.requirement].name if upload.requirement >= 0 else ""
-    return DossierAttachment.objects.create(
+    attachment = DossierAttachment(
         dossier=dossier,
         requirement=upload.requirement,
         requirement_name=name or str(_("Other document")),
@@ -243,6 +243,8 @@ def _attachment_create(
         round=dossier.supplement_rounds,
         uploaded_at=clock.now(),
     )
+    rawrows.insert(attachment)
+    return attachment
 
 
 def attachment_add(*, actor: Actor, dossier_id: str, upload: Upload) -> int:
@@ -382,7 +384,7 @@ def _insert_submitted(
     insert it already submitted, then its attachments and the step's records. The agency's
     numbering row stays locked from here to commit (a rollback gives the number back)."""
     _mark_submitted(dossier=dossier, version=version, channel=channel, reroute=False)
-    dossier.save(force_insert=True)
+    rawrows.insert(dossier)
     attachments = [
         _attachment_create(dossier=dossier, version=version, upload=upload, stored=info)
         for upload, info in stored
