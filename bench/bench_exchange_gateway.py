@@ -29,7 +29,7 @@ import time
 import uuid
 from collections.abc import Callable
 
-from common import Result, gunicorn
+from common import Result, gunicorn, process_cpu
 
 SECONDS = int(os.environ.get("BENCH_EXCHANGE_SECONDS", "15"))
 CLIENTS = int(os.environ.get("BENCH_EXCHANGE_CLIENTS", "8"))
@@ -154,16 +154,10 @@ def _in_process(token: str, pins: list[str], run_id: str) -> None:
     counter = itertools.count()
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        stat = f"/proc/{cursor.fetchone()[0]}/stat"
-    ticks = os.sysconf("SC_CLK_TCK")
+        backend_pid = int(cursor.fetchone()[0])
 
     def backend_cpu() -> float:
-        try:
-            with open(stat) as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-        except OSError:
-            return float("nan")
-        return (int(fields[11]) + int(fields[12])) / ticks
+        return process_cpu(backend_pid)
 
     def via_gateway(i: int) -> None:
         request = factory.post(
@@ -232,17 +226,18 @@ def run(env: dict[str, str]) -> list[Result]:
     run_id = uuid.uuid4().hex[:8]
     message_ids = itertools.count()  # one sequence for the whole run: no id is sent twice
 
-    def direct(conn: http.client.HTTPConnection, n: int) -> int:
-        conn.request("GET", f"/bench-direct/{pins[n % len(pins)]}")
-        response = conn.getresponse()
-        response.read()
-        return response.status
+    def view(prefix: str) -> Callable[[http.client.HTTPConnection, int], int]:
+        """A GET of one of the minimal views (``exchange_direct``) for the n-th PIN."""
 
-    def logged(conn: http.client.HTTPConnection, n: int) -> int:
-        conn.request("GET", f"/bench-logged/{pins[n % len(pins)]}")
-        response = conn.getresponse()
-        response.read()
-        return response.status
+        def request(conn: http.client.HTTPConnection, n: int) -> int:
+            conn.request("GET", f"{prefix}{pins[n % len(pins)]}")
+            response = conn.getresponse()
+            response.read()
+            return response.status
+
+        return request
+
+    direct, logged = view("/bench-direct/"), view("/bench-logged/")
 
     def gateway(conn: http.client.HTTPConnection, n: int) -> int:
         conn.request(

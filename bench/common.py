@@ -122,6 +122,23 @@ def relay(env: dict[str, str], *, pending: Callable[[], int]) -> Iterator[list[f
 
 
 ROLES = ("gunicorn", "postgresql", "relay", "client")
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _stat_cpu(stat: str) -> float:
+    """CPU seconds (user + system) of a process from the text of its /proc/<pid>/stat."""
+    fields = stat.rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) process ``pid`` has used so far; NaN if it is not on this
+    machine (a remote database server)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return _stat_cpu(f.read())
+    except OSError:
+        return float("nan")
 
 
 def cpu_by_role() -> dict[str, float]:
@@ -130,7 +147,6 @@ def cpu_by_role() -> dict[str, float]:
     backends, WAL writer, checkpointer...), the event relay, and this benchmark process (the
     load client). The difference of two readings is what a run cost, whatever the VM's speed
     or other load at the time did to its throughput."""
-    ticks = os.sysconf("SC_CLK_TCK")
     me = str(os.getpid())
     totals = dict.fromkeys(ROLES, 0.0)
     for entry in os.scandir("/proc"):
@@ -144,8 +160,7 @@ def cpu_by_role() -> dict[str, float]:
         except OSError:
             continue  # ended meanwhile
         comm = stat[stat.index("(") + 1 : stat.rindex(")")]
-        fields = stat.rsplit(")", 1)[1].split()
-        cpu = (int(fields[11]) + int(fields[12])) / ticks
+        cpu = _stat_cpu(stat)
         if entry.name == me:
             role = "client"
         elif b"gunicorn" in cmdline:

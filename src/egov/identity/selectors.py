@@ -127,7 +127,7 @@ def account_contact(*, public_id: str) -> AccountContact:
             Account, "identity.account_contact", _contact_of, [str(public_id)],
             prepare=("public_id",),
         )  # fmt: skip
-    except (ValueError, ValidationError) as exc:  # not a UUID
+    except ValidationError as exc:  # not a UUID
         raise NotFound() from exc
     if not found:
         raise NotFound()
