@@ -48,6 +48,7 @@ PIN_BASE = 79_090_900_000  # 079090900000, 079090900001, ...: HCM, male, born 19
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 AGENCY = "000.00.15.H29"  # where the citizens' submissions go (their residence: TP HCM)
 RAW_AGENCY = "000.00.99.Z99"  # the raw copies number under their own code: no clash
+LINK = ("chain", "seq", "prev_hash")  # an audit record's fields outside its hashed content
 
 
 def _pins() -> list[str]:
@@ -258,7 +259,7 @@ def _raw_client(template: dict[str, Any]) -> Callable[[], None]:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from egov.audit.hashing import record_hash
+    from egov.audit.hashing import linked_hash, record_content
 
     postgres = connection.vendor == "postgresql"
 
@@ -295,8 +296,9 @@ def _raw_client(template: dict[str, Any]) -> Callable[[], None]:
                 "subject_id": code, "request_id": "", "prev_hash": prev,
                 "diff": {"status": [0, 1], "queue": ["draft", "reception"]},
             }  # fmt: skip
-            digest = record_hash(**fields)
-            _insert(cursor, "audit_auditrecord", {**fields, "hash": digest})
+            content = record_content(**{k: v for k, v in fields.items() if k not in LINK})
+            digest = linked_hash(content=content, chain="main", seq=seq + 1, prev_hash=prev)
+            _insert(cursor, "audit_auditrecord", {**fields, "hash": digest, "hash_version": 2})
             cursor.execute(
                 "UPDATE audit_auditchainhead SET seq = %s, hash = %s WHERE chain = 'main'",
                 [seq + 1, digest],

@@ -10,6 +10,8 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
+from egov.core.hashchain import link_hash
+
 
 def to_json_safe(value: Any) -> Any:
     """Turn a diff value into JSON that reads back identically on every database.
@@ -69,3 +71,42 @@ def record_hash(
         "prev_hash": prev_hash,
     }
     return hashlib.sha256(canonical(content)).hexdigest()
+
+
+# Version 2 of a record's hash (``AuditRecord.hash_version``), as for the exchange's message
+# log: SHA-256 over the content's digest, the chain, the seq and the previous record's hash,
+# joined by "|". The content is the JSON array ``record_content`` builds; on PostgreSQL the
+# append sends that text and the database function ``audit_append`` (migration 0004) digests
+# it and links the record, so an append is one statement with no separate read of the head.
+HASH_VERSION = 2
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def record_content(
+    *,
+    occurred_at: dt.datetime,
+    actor_kind: str,
+    actor_id: str,
+    actor_agency: str,
+    on_behalf_of: str,
+    action: str,
+    subject_type: str,
+    subject_id: str,
+    request_id: str,
+    diff: Mapping[str, Any],
+) -> str:
+    """The record's content as the canonical JSON array that a version 2 hash covers: the time
+    (UTC, microseconds), the fields in this order, then the diff (keys sorted)."""
+    return _CANONICAL.encode(
+        [
+            occurred_at.astimezone(dt.UTC).isoformat(timespec="microseconds"),
+            actor_kind, actor_id, actor_agency, on_behalf_of, action, subject_type, subject_id,
+            request_id, diff,
+        ]
+    )  # fmt: skip
+
+
+def linked_hash(*, content: str, chain: str, seq: int, prev_hash: str) -> str:
+    """The version 2 hash of a record whose ``record_content`` is ``content``."""
+    digest = hashlib.sha256(content.encode()).hexdigest()
+    return link_hash(digest=digest, chain=chain, seq=seq, prev_hash=prev_hash)

@@ -42,6 +42,8 @@ class AuditRecord(models.Model):
     diff = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)  # not indexed: the verifier recomputes it
+    # 1: SHA-256 of the whole record as canonical JSON; 2: ``hashing.linked_hash``.
+    hash_version = models.PositiveSmallIntegerField(default=1)
 
     objects = AuditQuerySet.as_manager()
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
-from egov.audit.hashing import record_hash
+from egov.audit.hashing import HASH_VERSION, linked_hash, record_content, record_hash
 from egov.audit.models import GENESIS_HASH, AuditChainHead, AuditRecord
 
 
@@ -24,6 +24,22 @@ class VerifyResult:
     broken_id: int | None = None
     broken_seq: int | None = None
     reason: str = ""
+
+
+def _row_hash(row: AuditRecord) -> str:
+    """The hash ``row`` should have, by its own hash version."""
+    content = {
+        "occurred_at": row.occurred_at, "actor_kind": row.actor_kind, "actor_id": row.actor_id,
+        "actor_agency": row.actor_agency, "on_behalf_of": row.on_behalf_of,
+        "action": row.action, "subject_type": row.subject_type, "subject_id": row.subject_id,
+        "request_id": row.request_id, "diff": row.diff,
+    }  # fmt: skip
+    if row.hash_version == HASH_VERSION:
+        return linked_hash(
+            content=record_content(**content), chain=row.chain, seq=row.seq,
+            prev_hash=row.prev_hash,
+        )  # fmt: skip
+    return record_hash(chain=row.chain, seq=row.seq, prev_hash=row.prev_hash, **content)
 
 
 def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
@@ -50,21 +66,7 @@ def audit_verify(*, chunk_size: int = 5000) -> VerifyResult:
                 return VerifyResult(
                     False, checked, chain, row.id, row.seq, "link to previous record broken"
                 )
-            digest = record_hash(
-                chain=row.chain,
-                seq=row.seq,
-                occurred_at=row.occurred_at,
-                actor_kind=row.actor_kind,
-                actor_id=row.actor_id,
-                actor_agency=row.actor_agency,
-                on_behalf_of=row.on_behalf_of,
-                action=row.action,
-                subject_type=row.subject_type,
-                subject_id=row.subject_id,
-                request_id=row.request_id,
-                diff=row.diff,
-                prev_hash=row.prev_hash,
-            )
+            digest = _row_hash(row)
             if digest != row.hash:
                 return VerifyResult(False, checked, chain, row.id, row.seq, "content changed")
             prev_hash = row.hash

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from egov.audit.hashing import record_hash, to_json_safe
+from egov.audit.hashing import HASH_VERSION, linked_hash, record_content, to_json_safe
 from egov.audit.models import AuditChainHead, AuditRecord
-from egov.core import clock
+from egov.core import clock, sqlbatch
 from egov.core.actor import Actor
 from egov.core.context import get_request_id
 
@@ -44,43 +44,60 @@ def audit_record(
 
     Must run inside ``transaction.atomic()`` of the service making the change, so the record and
     the change commit or roll back together. The chain head row is locked until that commit:
-    appends to one chain are serialised (see docs/adr/0003-audit-trail.md).
+    appends to one chain are serialised (see docs/adr/0003-audit-trail.md). On PostgreSQL the
+    append is one statement (``audit_append``), which waits in the batch inside
+    ``core.sqlbatch.batched()``: the record's id, seq and hashes are set when the batch is sent.
     """
     connection = transaction.get_connection()
     if not connection.in_atomic_block:
         raise RuntimeError("audit_record must be called inside the service's transaction.")
-    prev_seq, prev_hash = _head_locked(connection, chain)
     occurred_at = clock.real_now()  # when it was written, even for back-dated demo data
-    safe_diff = to_json_safe(dict(diff or {}))
-    fields = {
-        "chain": chain,
-        "seq": prev_seq + 1,
-        "occurred_at": occurred_at,
-        "actor_kind": str(actor.kind),
-        "actor_id": actor.id,
-        "actor_agency": actor.agency_code,
-        "on_behalf_of": actor.on_behalf_of,
-        "action": action,
-        "subject_type": subject_type,
-        "subject_id": str(subject_id),
-        "request_id": get_request_id(),
-        "diff": safe_diff,
-        "prev_hash": prev_hash,
-    }
-    digest = record_hash(**fields)
-    record = AuditRecord(hash=digest, **fields)
-    record.pk = _append(connection, record)
+    record = AuditRecord(
+        chain=chain,
+        occurred_at=occurred_at,
+        actor_kind=str(actor.kind),
+        actor_id=actor.id,
+        actor_agency=actor.agency_code,
+        on_behalf_of=actor.on_behalf_of,
+        action=action,
+        subject_type=subject_type,
+        subject_id=str(subject_id),
+        request_id=get_request_id(),
+        diff=to_json_safe(dict(diff or {})),
+        hash_version=HASH_VERSION,
+    )
+    content = record_content(
+        occurred_at=occurred_at, actor_kind=record.actor_kind, actor_id=record.actor_id,
+        actor_agency=record.actor_agency, on_behalf_of=record.on_behalf_of, action=action,
+        subject_type=subject_type, subject_id=record.subject_id, request_id=record.request_id,
+        diff=record.diff,
+    )  # fmt: skip
     record._state.adding = False
     record._state.db = connection.alias
+    if connection.vendor == "postgresql":
+
+        def linked(row: Sequence[Any] | None) -> None:
+            assert row is not None
+            record.pk, record.seq, record.prev_hash, record.hash = row
+
+        sqlbatch.execute(_PG_APPEND, [chain, content], on_row=linked, using=connection.alias)
+        return record
+    prev_seq, prev_hash = _head_locked(connection, chain)
+    record.seq = prev_seq + 1
+    record.prev_hash = prev_hash
+    record.hash = linked_hash(content=content, chain=chain, seq=record.seq, prev_hash=prev_hash)
+    record.pk = _append(connection, record)
     return record
 
 
-# The append is on every service's write path, so it is written as three plain statements (the
-# ORM's query building cost more than the statements themselves): lock the head, insert the
-# record, move the head. On PostgreSQL the last two are one statement.
+# PostgreSQL: one call of the function created by migration 0004 (lock the head, link and
+# insert the record, move the head). Elsewhere (SQLite, whose writers hold the database's lock
+# from the transaction's start) three plain statements: read the head, insert, move the head.
+_PG_APPEND = "SELECT * FROM audit_append(%s, %s)"
 _RECORD_COLUMNS = (
     "chain", "seq", "occurred_at", "actor_kind", "actor_id", "actor_agency", "on_behalf_of",
     "action", "subject_type", "subject_id", "request_id", "diff", "prev_hash", "hash",
+    "hash_version",
 )  # fmt: skip
 
 
@@ -106,19 +123,11 @@ def _append(connection: BaseDatabaseWrapper, record: AuditRecord) -> int:
     values: list[Any] = [getattr(record, c) for c in _RECORD_COLUMNS]
     values[2] = ops.adapt_datetimefield_value(record.occurred_at)
     values[11] = json.dumps(record.diff)
-    head: list[Any] = [record.seq, record.hash, record.chain]
     # Table and column names come from the models; every value is a parameter.
     insert = f"INSERT INTO {records} ({columns}) VALUES ({', '.join(['%s'] * len(values))})"  # noqa: S608
     advance = f"UPDATE {heads} SET seq = %s, hash = %s WHERE chain = %s"  # noqa: S608
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"WITH appended AS ({insert} RETURNING id) {advance} "  # noqa: S608
-                "RETURNING (SELECT id FROM appended)",
-                [*values, *head],
-            )
-            return int(cursor.fetchone()[0])
         cursor.execute(insert, values)
         record_id = int(cursor.lastrowid)
-        cursor.execute(advance, head)
+        cursor.execute(advance, [record.seq, record.hash, record.chain])
         return record_id

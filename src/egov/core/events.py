@@ -29,7 +29,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Min, Q, QuerySet
 
-from egov.core import clock
+from egov.core import clock, sqlbatch
 from egov.core.actor import Actor
 from egov.core.context import get_request_id
 from egov.core.models import OutboxEvent
@@ -84,6 +84,19 @@ def dispatch_mode() -> str:
 def emit(*, name: str, payload: Mapping[str, Any], actor: Actor) -> int:
     """Record an event in the current transaction; it is dispatched after commit (by this
     process in ``inline`` mode, by a relay otherwise). Returns its id."""
+    event_id = _insert(name=name, payload=payload, actor=actor, deferrable=False)
+    assert event_id is not None
+    return event_id
+
+
+def emit_deferrable(*, name: str, payload: Mapping[str, Any], actor: Actor) -> None:
+    """``emit`` for a caller that needs no id: inside ``sqlbatch.batched()`` the event's row
+    waits for the batch."""
+    _insert(name=name, payload=payload, actor=actor, deferrable=True)
+
+
+def _insert(*, name: str, payload: Mapping[str, Any], actor: Actor, deferrable: bool) -> int | None:
+    """The event's row; its id, unless it waits in a batch."""
     connection = transaction.get_connection()
     ops = connection.ops
     values = [
@@ -100,6 +113,18 @@ def emit(*, name: str, payload: Mapping[str, Any], actor: Actor) -> int:
         "(name, payload, actor, request_id, occurred_at, attempts, last_error) "
         "VALUES (%s, %s, %s, %s, %s, 0, '')"
     )
+    inline = dispatch_mode() == INLINE
+    if deferrable and connection.features.can_return_columns_from_insert:
+        made: list[int] = []
+
+        def keep(row: Sequence[Any] | None) -> None:
+            assert row is not None
+            made.append(int(row[0]))
+            if inline:
+                transaction.on_commit(lambda: dispatch_one(made[0]), using=connection.alias)
+
+        sqlbatch.execute(f"{sql} RETURNING id", values, on_row=keep, using=connection.alias)
+        return made[0] if made else None
     with connection.cursor() as cursor:
         if connection.features.can_return_columns_from_insert:
             cursor.execute(f"{sql} RETURNING id", values)
@@ -107,8 +132,8 @@ def emit(*, name: str, payload: Mapping[str, Any], actor: Actor) -> int:
         else:
             cursor.execute(sql, values)
             event_id = int(cursor.lastrowid)
-    if dispatch_mode() == INLINE:
-        transaction.on_commit(lambda: dispatch_one(event_id))
+    if inline:
+        transaction.on_commit(lambda: dispatch_one(event_id), using=connection.alias)
     return event_id
 
 

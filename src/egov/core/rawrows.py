@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 
 from django.db import connections, models, router
+
+from egov.core import sqlbatch
 
 M = TypeVar("M", bound=models.Model)
 
@@ -99,12 +102,14 @@ _Insert = tuple[str, tuple[models.Field[Any, Any], ...], bool]
 _INSERTS: dict[tuple[type[models.Model], str], _Insert] = {}
 
 
-def insert(instance: models.Model) -> None:
+def insert(instance: models.Model, *, deferrable: bool = False) -> None:
     """``INSERT`` the row of ``instance`` (a new one: its primary key unset when the database
     assigns it) with every concrete column, each value as ``Model.save(force_insert=True)``
     prepares it (``pre_save``: ``auto_now``/``auto_now_add``; then ``get_db_prep_save``); sets
     the primary key and marks the instance saved. Like ``bulk_create``, no model signals are
-    sent (the platform uses none)."""
+    sent (the platform uses none). ``deferrable``: inside ``sqlbatch.batched()`` the statement
+    waits for the batch, and a key the database assigns is set when the batch is sent (for a
+    row whose key no statement of the batch needs)."""
     model = type(instance)
     meta = model._meta
     alias = router.db_for_write(model, instance=instance)
@@ -129,11 +134,20 @@ def insert(instance: models.Model) -> None:
     if meta.auto_field is not None and instance.pk is not None:
         raise ValueError("rawrows.insert: the database assigns this row's key; leave it unset")
     values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, values)
-        if meta.auto_field is not None:
-            key = cursor.fetchone()[0] if returning else cursor.lastrowid
-            setattr(instance, meta.auto_field.attname, key)
+    auto = meta.auto_field
+    if deferrable and (returning or auto is None):
+
+        def keyed(row: Sequence[Any] | None) -> None:
+            if auto is not None and row is not None:
+                setattr(instance, auto.attname, row[0])
+
+        sqlbatch.execute(sql, values, on_row=keyed, using=alias)
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, values)
+            if auto is not None:
+                key = cursor.fetchone()[0] if returning else cursor.lastrowid
+                setattr(instance, auto.attname, key)
     instance._state.adding = False
     instance._state.db = alias
 
@@ -154,14 +168,64 @@ def select(
     first call with a given ``key`` and number of parameters has the ORM build the SQL,
     checking both; later calls only run it and convert the rows as the ORM would
     (``instance``)."""
+    return select_together(Query(model, key, build, params, prepare))[0]
+
+
+@dataclass(frozen=True, slots=True)
+class Query(Generic[M]):
+    """One ``select``'s arguments, for ``select_together``."""
+
+    model: type[M]
+    key: str
+    build: Callable[[list[str]], models.QuerySet[M]]
+    params: Sequence[str]
+    prepare: Sequence[str] = ()
+
+
+def select_together(*queries: Query[Any]) -> list[list[Any]]:
+    """The rows of each query (as ``select`` gives them), all sent to the database at once:
+    one round trip on PostgreSQL (a multi-statement message), one statement after the other
+    elsewhere. The queries must not depend on each other's results (each has its own
+    parameters), and all use one database."""
+    compiled = [_compiled(query) for query in queries]
+    aliases = {alias for _sql, _values, _attnames, alias in compiled}
+    if len(aliases) != 1:
+        raise ValueError("rawrows.select_together: the queries must use one database")
+    alias = aliases.pop()
+    connection = connections[alias]
+    results: list[list[Any]] = []
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql" and len(compiled) > 1:
+            cursor.execute(
+                ";\n".join(sql for sql, _values, _attnames, _alias in compiled),
+                [value for _sql, values, _attnames, _alias in compiled for value in values],
+            )
+            for index, query in enumerate(queries):
+                if index:
+                    cursor.nextset()
+                attnames = compiled[index][2]
+                rows = cursor.fetchall()
+                results.append([instance(query.model, attnames, row, alias=alias) for row in rows])
+            return results
+        for query, (sql, values, attnames, _alias) in zip(queries, compiled, strict=True):
+            cursor.execute(sql, values)
+            rows = cursor.fetchall()
+            results.append([instance(query.model, attnames, row, alias=alias) for row in rows])
+    return results
+
+
+def _compiled(query: Query[Any]) -> tuple[str, list[Any], tuple[str, ...], str]:
+    """(SQL, its parameters, the attnames of its columns, the database alias) of ``query``,
+    the SQL built by the ORM on the first call per key, database and number of parameters."""
+    model, key, params = query.model, query.key, query.params
     if not all(isinstance(value, str) for value in params):
         raise TypeError("rawrows.select takes text parameters only")
     alias = router.db_for_read(model)
-    values = _prepared(model, params, prepare, alias)
+    values = _prepared(model, params, query.prepare, alias)
     cache_key = (key, alias, len(params))
     compiled = _COMPILED.get(cache_key)
     if compiled is None:
-        queryset = build(list(params))
+        queryset = query.build(list(params))
         compiler = queryset.query.get_compiler(using=alias)
         sql, built_params = compiler.as_sql()
         columns = [column for column, _sql, _alias in compiler.select]
@@ -175,10 +239,7 @@ def select(
             raise ValueError(f"rawrows.select({key!r}): not a plain query of {model.__name__}")
         compiled = _COMPILED[cache_key] = (sql, attnames)
     sql, attnames = compiled
-    with connections[alias].cursor() as cursor:
-        cursor.execute(sql, values)
-        rows = cursor.fetchall()
-    return [instance(model, attnames, row, alias=alias) for row in rows]
+    return sql, values, attnames, alias
 
 
 def _prepared(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 import structlog
 from django.db import IntegrityError, transaction
@@ -80,7 +81,8 @@ def _file_row_create(
     *, actor: Actor, content: bytes, filename: str, media_type: str, sha256: str, key: str
 ) -> StoredFile:
     """Inside the caller's transaction: the row and its audit record (no personal data: the
-    file name may carry a person's name, so it stays out of the trail)."""
+    file name may carry a person's name, so it stays out of the trail). Inside
+    ``sqlbatch.batched()`` both wait for the batch."""
     row = StoredFile(
         filename=filename,
         media_type=media_type,
@@ -90,7 +92,7 @@ def _file_row_create(
         created_by=actor.id,
         created_by_kind=str(actor.kind),
     )
-    rawrows.insert(row)
+    rawrows.insert(row, deferrable=True)
     audit_record(
         actor=actor,
         action="documents.file_stored",
@@ -99,6 +101,47 @@ def _file_row_create(
         diff={"media_type": media_type, "size": len(content), "sha256": sha256},
     )
     return row
+
+
+@dataclass(frozen=True, slots=True)
+class WrittenFile:
+    """An upload checked and its content written (``file_write``), not yet recorded."""
+
+    content: bytes
+    filename: str
+    media_type: str
+    sha256: str
+    key: str
+
+
+def file_write(
+    *,
+    content: bytes,
+    filename: str,
+    allowed_types: Collection[str] = DEFAULT_TYPES,
+    max_bytes: int,
+) -> WrittenFile:
+    """The first half of ``file_store``, outside any transaction: check the upload (the same
+    refusals) and write its content to the store (content-addressed: writing the same bytes
+    twice keeps one copy). ``file_record`` then records it in the caller's transaction."""
+    name, file_type = _validate_upload(content, filename, allowed_types, max_bytes)
+    sha256 = blobs.digest(content)
+    key = blobs.write(content, sha256)
+    return WrittenFile(content, name, file_type.media_type, sha256, key)
+
+
+def file_record(*, actor: Actor, written: WrittenFile) -> StoredFileInfo:
+    """The second half of ``file_store``: the stored file's row and audit record, inside the
+    caller's transaction (which must be open)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("file_record must be called inside the caller's transaction.")
+    row = _file_row_create(
+        actor=actor, content=written.content, filename=written.filename,
+        media_type=written.media_type, sha256=written.sha256, key=written.key,
+    )  # fmt: skip
+    file_id, size = str(row.public_id), row.size
+    transaction.on_commit(lambda: log.info("documents_file_stored", file_id=file_id, size=size))
+    return stored_info(row)
 
 
 def file_store(
@@ -118,16 +161,11 @@ def file_store(
     plain zip named ``.docx``). The name is stripped of any folder part. The media type recorded
     is the one read from the content.
     """
-    name, file_type = _validate_upload(content, filename, allowed_types, max_bytes)
-    sha256 = blobs.digest(content)
-    key = blobs.write(content, sha256)
+    written = file_write(
+        content=content, filename=filename, allowed_types=allowed_types, max_bytes=max_bytes
+    )
     with transaction.atomic():
-        row = _file_row_create(
-            actor=actor, content=content, filename=name, media_type=file_type.media_type,
-            sha256=sha256, key=key,
-        )  # fmt: skip
-    log.info("documents_file_stored", file_id=str(row.public_id), size=row.size)
-    return stored_info(row)
+        return file_record(actor=actor, written=written)
 
 
 def _existing(code: str, *, owner_pin: str, agency_code: str) -> IssuedDocumentInfo | None:

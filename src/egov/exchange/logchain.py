@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from egov.core.hashchain import link_hash  # a version 2 row hash
 from egov.exchange.facade import VerifyResult
 from egov.exchange.models import GENESIS_HASH, Delivery, Message, MessageChainHead
 
@@ -68,11 +69,6 @@ def content_digest(*, occurred_at: dt.datetime, values: Mapping[str, Any]) -> st
     """SHA-256 of ``row_content``: what a version 2 hash covers besides the chain, the seq and
     the link."""
     return hashlib.sha256(row_content(occurred_at=occurred_at, values=values).encode()).hexdigest()
-
-
-def link_hash(*, digest: str, chain: str, seq: int, prev_hash: str) -> str:
-    """A version 2 row hash; the same expression as in ``exchange_log_append``."""
-    return hashlib.sha256(f"{digest}|{chain}|{seq}|{prev_hash}".encode()).hexdigest()
 
 
 def row_hash(*, occurred_at: dt.datetime, values: Mapping[str, Any], version: int = 1) -> str:

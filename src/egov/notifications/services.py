@@ -19,7 +19,7 @@ from django.db import transaction
 
 from egov.audit.services import audit_record
 from egov.core import clock, rawrows
-from egov.core.actor import Actor
+from egov.core.actor import Actor, ActorKind
 from egov.core.errors import NotFound, PermissionDenied
 from egov.identity.selectors import account_contact
 from egov.notifications import delivery, registry
@@ -84,16 +84,24 @@ def notification_send(
     """
     values = _checked_params(template, params)
     link = _checked_link(link)
-    account = account_contact(public_id=recipient_id)
+    channels = registry.configured_channels()
+    # The account's addresses serve the external channels. Without any, the account is read
+    # only to check it exists, which an account acting for itself (a citizen's own step) does.
+    own = actor.kind in (ActorKind.CITIZEN, ActorKind.OFFICIAL) and recipient_id == actor.id
+    account = None if own and not channels else account_contact(public_id=recipient_id)
+    recipient = account.public_id if account else recipient_id
     # No savepoint inside a caller's transaction: a failure here rolls the caller back anyway
     # (see above), and a notified step saves two round trips.
     with transaction.atomic(savepoint=False):
         notification = Notification(
-            recipient_id=account.public_id, template=template, params=values, link=link
+            recipient_id=recipient, template=template, params=values, link=link
         )
-        rawrows.insert(notification)
+        # Its key is needed now only by the deliveries' rows (inside ``sqlbatch.batched()``
+        # an in-app notice alone waits for the batch).
+        rawrows.insert(notification, deferrable=not channels)
         rows = []
-        for channel in registry.configured_channels():
+        for channel in channels:
+            assert account is not None  # read above whenever there are channels
             reason = delivery.skip_reason(account, channel)
             status = DeliveryStatus.SKIPPED if reason else DeliveryStatus.QUEUED
             rows.append(
@@ -108,7 +116,7 @@ def notification_send(
             subject_type="notification",
             subject_id=str(notification.public_id),
             diff={
-                "recipient_id": [None, account.public_id],
+                "recipient_id": [None, recipient],
                 "template": [None, template],
                 "channels": [None, ["in_app", *(r.channel for r in rows)]],
             },

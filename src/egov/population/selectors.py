@@ -109,9 +109,16 @@ def _load(pin: str = "", ref: str = "", within_units: frozenset[str] | None = No
 
 
 def citizen_get(*, actor: Actor, purpose: str, pin: str) -> CitizenInfo:
-    """The citizen with ``pin`` (``NotFound`` if none). Two queries (plus cached unit names)."""
+    """The citizen with ``pin`` (``NotFound`` if none): the record and its open residences,
+    two queries sent at once (plus cached unit names)."""
     _authorise(actor, purpose)
-    return _with_residences([_load(pin)])[0]
+    found, residences = rawrows.select_together(
+        rawrows.Query(Citizen, "population.citizen_by_pin", _by_pin, [pin]),
+        rawrows.Query(Residence, "population.open_residences", _open_residences, [pin]),
+    )
+    if not found:
+        raise _not_found()
+    return citizen_info(found[0], residences)
 
 
 def citizen_detail(

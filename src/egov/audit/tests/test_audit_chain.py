@@ -1,13 +1,17 @@
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 
-from egov.audit.models import AppendOnlyError, AuditRecord
+from egov.audit.hashing import HASH_VERSION, record_hash
+from egov.audit.models import AppendOnlyError, AuditChainHead, AuditRecord
 from egov.audit.selectors import audit_records_for_subject, audit_verify
 from egov.audit.services import audit_diff, audit_record
+from egov.core import clock, sqlbatch
 from egov.core.actor import Actor
 from egov.core.context import reset_request_id, set_request_id
 
@@ -141,3 +145,39 @@ def test_verify_command_reports_success(
 def test_diff_is_minimal() -> None:
     assert audit_diff({"a": 1, "b": 2}, {"a": 1, "b": 3, "c": 4}) == {"b": [2, 3], "c": [None, 4]}
     assert audit_diff({"a": 1}, {"a": 1}) == {}
+
+
+def test_records_of_both_hash_versions_verify_in_one_chain(system_actor: Actor) -> None:
+    """Records written before version 2 keep their version 1 hash; the chain goes on from
+    them, and a version changed by hand is caught."""
+    (first,) = _write(system_actor, 1)
+    assert first.hash_version == HASH_VERSION == 2
+    head = AuditChainHead.objects.get(chain="main")
+    old: dict[str, Any] = {
+        "chain": "main", "seq": head.seq + 1, "occurred_at": clock.real_now(),
+        "actor_kind": "system", "actor_id": "legacy", "actor_agency": "", "on_behalf_of": "",
+        "action": "test.legacy", "subject_type": "thing", "subject_id": "old",
+        "request_id": "", "diff": {"n": [1, 2], "note": ["Hà Nội", None]},
+        "prev_hash": head.hash,
+    }  # fmt: skip
+    digest = record_hash(**old)
+    with transaction.atomic():
+        legacy = AuditRecord.objects.create(**old, hash=digest, hash_version=1)
+        AuditChainHead.objects.filter(chain="main").update(seq=legacy.seq, hash=digest)
+    (after,) = _write(system_actor, 1)
+    assert after.prev_hash == digest
+    assert after.seq == legacy.seq + 1
+    assert audit_verify().ok
+    _tamper("UPDATE audit_auditrecord SET hash_version = 2 WHERE id = %s", [legacy.pk])
+    assert audit_verify().broken_id == legacy.pk
+
+
+def test_a_record_in_a_batch_is_linked_when_the_batch_is_sent(system_actor: Actor) -> None:
+    with sqlbatch.batched():
+        first = audit_record(actor=system_actor, action="t.a", subject_type="t", subject_id="1")
+        second = audit_record(actor=system_actor, action="t.b", subject_type="t", subject_id="2")
+    assert second.seq == first.seq + 1
+    assert second.prev_hash == first.hash
+    stored = AuditRecord.objects.get(pk=second.pk)
+    assert (stored.hash, stored.diff, stored.hash_version) == (second.hash, {}, 2)
+    assert audit_verify().ok

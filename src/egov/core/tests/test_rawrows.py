@@ -6,6 +6,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from django.db.models import Count, QuerySet
+from django.test.utils import CaptureQueriesContext
 
 from egov.core import clock, rawrows
 from egov.core.models import OutboxEvent
@@ -75,6 +76,26 @@ def test_select_runs_the_sql_the_orm_built_once() -> None:
     assert got[0].payload == {"n": "Hà Nội"}
     assert [r.name for r in again] == ["t.other"]
     assert rawrows.select(OutboxEvent, key, build, ["none"]) == []
+
+
+@pytest.mark.django_db
+def test_select_together_sends_its_queries_at_once() -> None:
+    OutboxEvent.objects.create(name="t.one", payload={"n": 1}, occurred_at=clock.now())
+    OutboxEvent.objects.create(name="t.two", payload={"n": 2}, occurred_at=clock.now())
+    OutboxEvent.objects.create(name="t.two", payload={"n": 3}, occurred_at=clock.now())
+    key = f"test.together.{uuid.uuid4().hex}"
+    with CaptureQueriesContext(connection) as sent:
+        one, two, none = rawrows.select_together(
+            rawrows.Query(OutboxEvent, key, _by_name, ["t.one"]),
+            rawrows.Query(OutboxEvent, key, _by_name, ["t.two"]),
+            rawrows.Query(OutboxEvent, key, _by_name, ["t.none"]),
+        )
+    assert len(sent.captured_queries) == (1 if connection.vendor == "postgresql" else 3)
+    assert [r.payload for r in one] == [{"n": 1}]
+    assert sorted(r.payload["n"] for r in two) == [2, 3]
+    assert none == []
+    assert [r.pk for r in two] == [r.pk for r in rawrows.select(OutboxEvent, key, _by_name,
+                                                                ["t.two"])]  # fmt: skip
 
 
 @pytest.mark.django_db

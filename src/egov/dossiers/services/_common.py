@@ -109,8 +109,8 @@ def record(
         details=dict(details or {}),
         occurred_at=now,
     )
-    rawrows.insert(event)
-    events.emit(
+    rawrows.insert(event, deferrable=True)
+    events.emit_deferrable(
         name="dossier.transition",
         payload={
             "code": dossier.code or "",

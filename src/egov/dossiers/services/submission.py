@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from egov.audit.services import audit_record
 from egov.catalogue import selectors as catalogue
 from egov.catalogue.facade import VersionInfo
-from egov.core import clock, rawrows
+from egov.core import clock, rawrows, sqlbatch
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import NotFound, ValidationFailed
 from egov.documents import services as documents
@@ -216,6 +216,13 @@ def _store(*, actor: Actor, version: VersionInfo, upload: Upload) -> StoredFileI
     )
 
 
+def _write(upload: Upload) -> documents.WrittenFile:
+    """Check the file and write its content (``documents.file_record`` records it later)."""
+    return documents.file_write(
+        content=upload.content, filename=upload.filename, max_bytes=settings.EGOV_UPLOAD_MAX_BYTES
+    )
+
+
 def _attach(
     *, actor: Actor, dossier: Dossier, version: VersionInfo, upload: Upload
 ) -> DossierAttachment:
@@ -243,7 +250,7 @@ def _attachment_create(
         round=dossier.supplement_rounds,
         uploaded_at=clock.now(),
     )
-    rawrows.insert(attachment)
+    rawrows.insert(attachment, deferrable=True)
     return attachment
 
 
@@ -378,16 +385,22 @@ def _insert_submitted(
     dossier: Dossier,
     version: VersionInfo,
     channel: int,
-    stored: Sequence[tuple[Upload, StoredFileInfo]],
+    written: Sequence[tuple[Upload, documents.WrittenFile]],
 ) -> _Written:
     """Inside the caller's transaction: number the new dossier (routed by ``_new_dossier``),
-    insert it already submitted, then its attachments and the step's records. The agency's
-    numbering row stays locked from here to commit (a rollback gives the number back)."""
+    insert it already submitted, then its files, attachments and the step's records. The
+    agency's numbering row stays locked from here to commit (a rollback gives the number
+    back)."""
     _mark_submitted(dossier=dossier, version=version, channel=channel, reroute=False)
     rawrows.insert(dossier)
     attachments = [
-        _attachment_create(dossier=dossier, version=version, upload=upload, stored=info)
-        for upload, info in stored
+        _attachment_create(
+            dossier=dossier,
+            version=version,
+            upload=upload,
+            stored=documents.file_record(actor=actor, written=file),
+        )
+        for upload, file in written
     ]
     event = _record_submitted(actor=actor, dossier=dossier, channel=channel)
     return _Written(dossier, attachments, event)
@@ -462,16 +475,18 @@ def _submit_new(
         data=prefill.merge(prefill=read, data=data),
         attached={upload.requirement for upload in uploads},
     )
-    # Files are checked and stored before the dossier's transaction (each in its own short
-    # one), so that transaction takes the shared locks (the agency's numbering, the audit chain)
-    # only for its last few statements. A submission failing after this leaves unreferenced
-    # files, never a half-written dossier.
-    stored = [(upload, _store(actor=actor, version=version, upload=upload)) for upload in uploads]
+    # Files are checked and their content written before the dossier's transaction; their
+    # rows go with the dossier's (a submission failing after this leaves content no row
+    # names, never a half-written dossier). In the transaction, every row whose key nothing
+    # needs waits for one batch (``core.sqlbatch``), sent with the audit records at its end:
+    # the transaction holds the shared locks (the agency's numbering, the audit chain) for a
+    # few round trips only.
+    written = [(upload, _write(upload)) for upload in uploads]
     try:
-        with transaction.atomic():
+        with sqlbatch.batched():
             return _insert_submitted(
                 actor=actor, dossier=dossier, version=version, channel=Channel.ONLINE,
-                stored=stored,
+                written=written,
             )  # fmt: skip
     except IntegrityError:
         # The same key raced us: the other request created the dossier.
@@ -590,10 +605,10 @@ def dossier_receive_at_counter(
     dossier.data = catalogue.version_form_validate(version=version, data=dossier.data)
     for upload in uploads:
         _check_requirement(version, upload)
-    stored = [(upload, _store(actor=actor, version=version, upload=upload)) for upload in uploads]
+    written = [(upload, _write(upload)) for upload in uploads]
     with transaction.atomic():
         _insert_submitted(
-            actor=actor, dossier=dossier, version=version, channel=Channel.COUNTER, stored=stored
+            actor=actor, dossier=dossier, version=version, channel=Channel.COUNTER, written=written
         )
         apply_transition(actor=actor, dossier=dossier, action="accept", comment="", params={})
         return str(dossier.public_id), str(dossier.code)
