@@ -33,7 +33,7 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-from common import ROLES, Result, cpu_by_role, gunicorn, relay
+from common import ROLES, Result, cpu_by_role, gunicorn, machine_times, relay
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_SUBMIT_CLIENTS", "8"))
@@ -129,6 +129,7 @@ def _run_clients(
     *,
     ready: Callable[[], bool] = lambda: True,
     cpu: list[dict[str, float]] | None = None,
+    machine: list[tuple[float, float]] | None = None,
 ) -> tuple[float, list[float]]:
     """Run each callable in its own thread in a loop for ``seconds`` (after a warm-up, and once
     ``ready()`` says the server side has settled); returns (completed per second, latencies in
@@ -174,6 +175,8 @@ def _run_clients(
             time.sleep(0.05)
         if cpu is not None:
             cpu.append(cpu_by_role())
+        if machine is not None:
+            machine.append(machine_times())
         start.wait()
     except threading.BrokenBarrierError:
         for thread in threads:
@@ -186,6 +189,8 @@ def _run_clients(
     elapsed = time.monotonic() - began
     if cpu is not None:
         cpu.append(cpu_by_role())
+    if machine is not None:
+        machine.append(machine_times())
     if errors:
         raise RuntimeError(f"load run failed: {errors[:3]}")
     return len(latencies) / elapsed, latencies
@@ -360,15 +365,16 @@ def run(env: dict[str, str]) -> list[Result]:
     ) as port:
         clients = [_http_client(port, t, made) for t in tokens]
         cpu: list[dict[str, float]] = []
+        machine: list[tuple[float, float]] = []
         if DISPATCH == "relay":
             # The window starts once the relay (a new process) has dispatched the warm-up's
             # events: its start-up is not a submission's cost.
             with relay(server_env, pending=_pending) as lag:
                 rate, latencies = _run_clients(
-                    clients, SECONDS, ready=lambda: _pending() == 0, cpu=cpu
+                    clients, SECONDS, ready=lambda: _pending() == 0, cpu=cpu, machine=machine
                 )
         else:
-            rate, latencies = _run_clients(clients, SECONDS, cpu=cpu)
+            rate, latencies = _run_clients(clients, SECONDS, cpu=cpu, machine=machine)
     p50, p99 = _percentiles(latencies)
     before, after = cpu
     per = {role: (after[role] - before[role]) * 1000 / len(latencies) for role in ROLES}
@@ -378,6 +384,9 @@ def run(env: dict[str, str]) -> list[Result]:
           f"{per['postgresql']:.1f} ms, relay {per['relay']:.1f} ms, load client "
           f"{per['client']:.1f} ms: {sum(per.values()):.1f} ms in all; 150/s on {cores} cores "
           f"allows {budget:.1f} ms (relay: not its backlog after the window)")  # fmt: skip
+    (steal0, all0), (steal1, all1) = machine
+    print(f"  VM steal in the window: {100 * (steal1 - steal0) / max(all1 - all0, 1e-9):.1f}% "
+          "of the cores' time (given by the hypervisor to other machines)")  # fmt: skip
 
     from django.db import connections
 

@@ -8,7 +8,13 @@ import structlog
 from django.http import HttpRequest, HttpResponse
 
 from egov.core.actor import Actor
-from egov.core.context import new_request_id, reset_request_id, set_request_id
+from egov.core.context import (
+    end_request_memo,
+    new_request_id,
+    reset_request_id,
+    set_request_id,
+    start_request_memo,
+)
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 
@@ -38,11 +44,13 @@ class RequestContextMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = new_request_id(request.headers.get(REQUEST_ID_HEADER))
         token = set_request_id(request_id)
+        memo = start_request_memo()
         structlog.contextvars.bind_contextvars(request_id=request_id)
         try:
             response = self.get_response(request)
         finally:
             structlog.contextvars.unbind_contextvars("request_id")
+            end_request_memo(memo)
             reset_request_id(token)
         response[REQUEST_ID_HEADER] = request_id
         return response

@@ -1,12 +1,14 @@
 """A per-process cache of hot lookups, invalidated across processes by a version key.
 
 Each entry lives at most the TTL read from a setting (0 turns the cache off) and only while
-the shared version key in Django's cache is unchanged. A module's own writes that change what
-is cached call ``mark_changed()`` inside their transaction: the writing thread reads uncached
-until that transaction ends, and the commit bumps the version, so every process sharing
-Django's cache sees the change on its next lookup (with the default local-memory cache: this
-process at once, the others within the TTL). Used by the gateway's routes (``exchange.routes``)
-and the catalogue's reads on the submission path (``catalogue.cache``).
+the shared version key in Django's cache is unchanged; a request reads that key once (its
+lookups are milliseconds apart, and each read is a round trip to a shared cache such as
+Redis). A module's own writes that change what is cached call ``mark_changed()`` inside their
+transaction: the writing thread reads uncached until that transaction ends, and the commit
+bumps the version, so every process sharing Django's cache sees the change from its next
+request on (with the default local-memory cache: this process at once, the others within the
+TTL). Used by the gateway's routes (``exchange.routes``) and the catalogue's reads on the
+submission path (``catalogue.cache``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from typing import TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
+
+from egov.core.context import request_memo
 
 T = TypeVar("T")
 
@@ -43,11 +47,18 @@ class ProcessCache:
         self._local = threading.local()
 
     def _shared_version(self) -> str:
+        """The shared version, read once per request (see the module's docstring)."""
+        memo = request_memo()
+        if memo is not None and self.version_key in memo:
+            return str(memo[self.version_key])
         version = cache.get(self.version_key)
         if version is None:
             cache.add(self.version_key, uuid.uuid4().hex, timeout=None)
             version = cache.get(self.version_key)
-        return str(version or "unversioned")
+        shared = str(version or "unversioned")
+        if memo is not None:
+            memo[self.version_key] = shared
+        return shared
 
     def lookup(self, key: Hashable, load: Callable[[], T]) -> T:
         """The cached value of ``key``, or ``load()`` (cached when ``keep`` says so)."""
@@ -78,7 +89,11 @@ class ProcessCache:
 
     def bump_version(self) -> None:
         """Invalidate the cached lookups of every process sharing the cache (and of this one)."""
-        cache.set(self.version_key, uuid.uuid4().hex, timeout=None)
+        version = uuid.uuid4().hex
+        cache.set(self.version_key, version, timeout=None)
+        memo = request_memo()
+        if memo is not None:
+            memo[self.version_key] = version
         with self._lock:
             self._entries.clear()
 

@@ -196,10 +196,7 @@ def select_together(*queries: Query[Any]) -> list[list[Any]]:
     results: list[list[Any]] = []
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(compiled) > 1:
-            cursor.execute(
-                ";\n".join(sql for sql, _values, _attnames, _alias in compiled),
-                [value for _sql, values, _attnames, _alias in compiled for value in values],
-            )
+            cursor.execute(sqlbatch.joined(cursor, [(sql, values) for sql, values, *_ in compiled]))
             for index, query in enumerate(queries):
                 if index:
                     cursor.nextset()

@@ -38,6 +38,7 @@ from egov.population.facade import CitizenDetail, CitizenInfo, CitizenSummary, H
 
 
 def _message_id(prefix: str) -> str:
+    """A message id drawn at random: never sent twice, so no answer is kept for replays."""
     return f"{prefix}-{uuid.uuid4().hex}"
 
 
@@ -45,13 +46,13 @@ def _platform_call(*, prefix: str, **kwargs: Any) -> ExchangeResponse:
     """``exchange_call`` for one of the platform's own consumers; a grant or service missing
     from an older set-up is created once (see the module's docstring) and the call retried."""
     try:
-        return exchange_call(message_id=_message_id(prefix), **kwargs)
+        return exchange_call(message_id=_message_id(prefix), replayable=False, **kwargs)
     except (NoGrant, UnknownService):
         from egov.exchange.bootstrap import bootstrap_ensure
 
         with transaction.atomic():
             bootstrap_ensure(actor=Actor.system("exchange.bootstrap"))
-        return exchange_call(message_id=_message_id(prefix), **kwargs)
+        return exchange_call(message_id=_message_id(prefix), replayable=False, **kwargs)
 
 
 def applicant_citizen_read(*, actor: Actor, pin: str) -> CitizenInfo:
@@ -97,7 +98,7 @@ def prefill_citizen_read(*, actor: Actor, pin: str, fields: Sequence[str]) -> di
     response = exchange_call(
         actor=actor, consumer=PORTAL, provider=POPULATION_PROVIDER, service="citizen-get",
         purpose=PURPOSE_PREFILL, message_id=_message_id("prefill"), subject_pin=pin,
-        fields=list(fields),
+        fields=list(fields), replayable=False,
     )  # fmt: skip
     return response.data
 
@@ -110,7 +111,7 @@ def backoffice_record_read(
     response = exchange_call(
         actor=actor, consumer=POLICE_BACK_OFFICE, provider=POPULATION_PROVIDER,
         service="citizen-record", purpose=PURPOSE_BACK_OFFICE,
-        message_id=_message_id("backoffice"), subject_pin=pin,
+        message_id=_message_id("backoffice"), subject_pin=pin, replayable=False,
         params={"ref": ref, "within_units": sorted(within_units) if within_units is not None
                 else None},
     )  # fmt: skip

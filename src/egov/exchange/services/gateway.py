@@ -84,6 +84,9 @@ class _Exchange:
     returned: tuple[str, ...] = ()
     answer: dict[str, Any] | None = None  # the data returned, when answered (not replayed)
     early_error: ExchangeError | None = None
+    # Whether the answer is kept for replays of the message id (a consumer that never sends
+    # an id twice, such as the platform's own with ids it draws at random, keeps none).
+    replayable: bool = True
     started: float = field(default_factory=time.monotonic)
 
 
@@ -340,7 +343,8 @@ def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:
         body = _encode(payload)
         # The log rows (one per person the answer is about) and the stored answer in one
         # statement on PostgreSQL; nothing is written if the message id is taken.
-        if _log(ex, status=200, outcome="ok", response=body, subjects=subjects, store=True):
+        if _log(ex, status=200, outcome="ok", response=body, subjects=subjects,
+                store=ex.replayable):  # fmt: skip
             ex.answer = answer
             return 200, body, False
         replayed = _replayed(ex, returned)
@@ -397,10 +401,13 @@ def exchange_call(
     params: Mapping[str, Any] | None = None,
     fields: Sequence[str] | None = None,
     path: str = "",
+    replayable: bool = True,
 ) -> ExchangeResponse:
     """A call from a module of this platform acting as the consumer subsystem ``consumer``
     (e.g. the portal's prefill). Same checks and log as over HTTP; raises the typed
-    ``ExchangeError`` subclasses of ``exchange.facade``."""
+    ``ExchangeError`` subclasses of ``exchange.facade``. ``replayable=False``: the caller never
+    sends ``message_id`` again (it draws ids at random), so the answer is not kept for replays
+    (personal data stored for nothing, and a row fewer)."""
     params = dict(params or {})
     body = logchain.canonical({"params": params, "fields": list(fields or [])})
     ex = _Exchange(
@@ -409,7 +416,7 @@ def exchange_call(
         request_hash=_request_hash(
             provider=provider, service=service, path=path, purpose=purpose,
             subject_pin=subject_pin, body=body,
-        ),
+        ), replayable=replayable,
     )  # fmt: skip
     ex.consumer = _consumer_by_address(consumer)
     status, response, replayed = _exchange(ex)

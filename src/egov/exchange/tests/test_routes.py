@@ -18,7 +18,7 @@ from egov.exchange.facade import (
     ServiceSuspended,
     ServiceTerminated,
 )
-from egov.exchange.models import Grant, Message, MessageChainHead, Service
+from egov.exchange.models import Delivery, Grant, Message, MessageChainHead, Service
 from egov.exchange.tests.conftest import (
     CONSUMER,
     JUSTICE,
@@ -90,6 +90,20 @@ def test_the_applicant_read_is_logged_for_the_citizen(world: World) -> None:
     )  # fmt: skip
     with pytest.raises(NotFound):
         services.applicant_citizen_read(actor=citizen, pin="079090009999")
+
+
+def test_the_platform_keeps_no_answer_of_its_own_reads(world: World) -> None:
+    """Its message ids are drawn at random and never sent again: no answer (personal data) is
+    kept for a replay; a consumer's call keeps its answer for the replay window."""
+    consumer_with_grant(["full_name"])
+    citizen = Actor(kind=ActorKind.CITIZEN, id="acc-1")
+    services.applicant_citizen_read(actor=citizen, pin=PIN)
+    services.prefill_citizen_read(actor=citizen, pin=PIN, fields=["full_name"])
+    assert Message.objects.filter(outcome="ok").count() == 2
+    assert not Delivery.objects.exists()
+    _call(1)
+    assert list(Delivery.objects.values_list("message_id", flat=True)) == ["route-1"]
+    assert logchain.verify().ok
 
 
 def test_a_grant_missing_from_an_older_set_up_is_created_on_first_use(world: World) -> None:
