@@ -60,6 +60,13 @@ def create(apps: Any, schema_editor: Any) -> None:
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
+    """Going back drops the column that says how each record was hashed: refused once a
+    version 2 record exists (they would all read as version 1 and fail verification)."""
+    if apps.get_model("audit", "AuditRecord").objects.filter(hash_version=2).exists():
+        raise RuntimeError(
+            "Audit records with version 2 hashes exist: unapplying audit 0004 would break "
+            "their verification. Restore a backup taken before the upgrade instead."
+        )
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(DROP)
 

@@ -181,3 +181,13 @@ def test_a_record_in_a_batch_is_linked_when_the_batch_is_sent(system_actor: Acto
     stored = AuditRecord.objects.get(pk=second.pk)
     assert (stored.hash, stored.diff, stored.hash_version) == (second.hash, {}, 2)
     assert audit_verify().ok
+
+
+def test_going_back_past_hash_version_2_is_refused_once_such_records_exist(
+    system_actor: Actor,
+) -> None:
+    _write(system_actor, 1)
+    with pytest.raises(RuntimeError, match="version 2 hashes exist"):
+        call_command("migrate", "audit", "0003", verbosity=0)
+    assert AuditRecord.objects.filter(hash_version=2).exists()  # the column is still there
+    assert audit_verify().ok

@@ -40,7 +40,7 @@ def _authenticate(header: str) -> tuple[object, object] | None:
     return BearerTokenAuthentication().authenticate(request)
 
 
-def test_a_persons_valid_token_takes_two_lookups() -> None:
+def test_a_persons_valid_token_takes_two_lookups_sent_at_once() -> None:
     account = citizen("001099000001")
     value = _token(account)
     with CaptureQueriesContext(connection) as queries:
@@ -51,7 +51,8 @@ def test_a_persons_valid_token_takes_two_lookups() -> None:
     assert isinstance(token, AccessToken)
     assert token.scope == "dossiers.own"
     assert token.user == account
-    assert len(queries.captured_queries) == 2
+    # The token and its account: two queries, one round trip on PostgreSQL.
+    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
 
 
 @pytest.mark.parametrize("header", ["Bearer nope", "Basic abc", "Bearer", "bearer a b", ""])
