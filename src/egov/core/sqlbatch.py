@@ -38,9 +38,15 @@ class _Queue:
     def before_other(
         self, execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any
     ) -> Any:
-        """Django's execute wrapper: send what waits before any other statement runs."""
+        """Django's execute wrapper: send what waits before any other statement runs. A
+        savepoint's creation sends the queue too, so what waits at the rollback to a savepoint
+        was issued after it: that is dropped instead (it would be undone anyway, and its
+        ``on_row``, which may register commit hooks, must not run)."""
         if self.statements:
-            self.send()
+            if sql.lstrip()[:21].upper() == "ROLLBACK TO SAVEPOINT":
+                self.statements = []
+            else:
+                self.send()
         return execute(sql, params, many, context)
 
     def send(self) -> None:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from typing import Any
+from unittest import mock
+
 import pytest
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
@@ -97,3 +100,20 @@ def test_nested_blocks_share_the_queue_and_a_rolled_back_inner_block_keeps_nothi
         rawrows.insert(_row("t.after"), deferrable=True)
     names = set(OutboxEvent.objects.filter(name__startswith="t.").values_list("name", flat=True))
     assert names == {"t.outer", "t.after"}
+
+
+def test_what_waits_inside_a_rolled_back_savepoint_is_dropped_unsent(settings: Any) -> None:
+    settings.EGOV_EVENTS_DISPATCH = "inline"
+    dispatched: list[int] = []
+    with mock.patch("egov.core.events.dispatch_one", dispatched.append):
+        with sqlbatch.batched():
+            events.emit_deferrable(name="t.kept", payload={}, actor=Actor.system("t"))
+            with pytest.raises(RuntimeError), transaction.atomic():
+                events.emit_deferrable(name="t.undone", payload={}, actor=Actor.system("t"))
+                raise RuntimeError
+        kept = OutboxEvent.objects.get(name="t.kept")
+        assert not OutboxEvent.objects.filter(name="t.undone").exists()
+        # Commit hooks: the test's own transaction holds them; the kept event's hook only.
+        for _sids, hook, _robust in connection.run_on_commit:
+            hook()
+    assert dispatched == [kept.pk]
