@@ -7,7 +7,8 @@ PDF attachment, all to the HCM Department of Justice (one numbering sequence).
 Beside it, in the same run, the physical limit: the same rows (the dossier sequence, the dossier,
 its attachment, its event, the audit record on the hash chain, the outbox event) copied from a
 dossier the API made and inserted directly in one transaction each (on PostgreSQL the last four
-in one message, as the API sends its batch), on as many connections as there are clients. Events are dispatched by a relay process (``BENCH_SUBMIT_DISPATCH``, below).
+in one message, as the API sends its batch), on as many connections as there are clients.
+Events are dispatched by a relay process (``BENCH_SUBMIT_DISPATCH``, below).
 Targets on a 2-core machine: >= 150 submissions/s, p99 < 150 ms. Also printed: the CPU each
 role (gunicorn, PostgreSQL, the relay, this load client) spent per submission in the window,
 read from /proc, beside what 150/s allows on this machine's cores: throughput swings with the
