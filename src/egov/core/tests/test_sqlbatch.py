@@ -114,6 +114,6 @@ def test_what_waits_inside_a_rolled_back_savepoint_is_dropped_unsent(settings: A
         kept = OutboxEvent.objects.get(name="t.kept")
         assert not OutboxEvent.objects.filter(name="t.undone").exists()
         # Commit hooks: the test's own transaction holds them; the kept event's hook only.
-        for _sids, hook, _robust in connection.run_on_commit:
-            hook()
+        for entry in connection.run_on_commit:
+            entry[1]()  # (savepoint ids, hook, robust)
     assert dispatched == [kept.pk]
