@@ -38,7 +38,12 @@ from common import ROLES, Result, cpu_by_role, gunicorn, machine_times, relay
 
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CLIENTS = int(os.environ.get("BENCH_SUBMIT_CLIENTS", "8"))
-WORKERS = int(os.environ.get("BENCH_SUBMIT_WORKERS", "4"))
+# Three sync workers on two cores (was four): since a submission makes 11 round trips to the
+# database instead of 27 (docs/adr/0018), a worker waits less, three keep both cores busy
+# beside PostgreSQL and the relay, and a fourth only adds switching between processes. Four
+# alternating pairs of runs, 3 against 4 workers: 96 vs 83, 92 vs 88, 135 vs 107 and 125 vs
+# 122 submissions/s (CPU per submission 13.9-20.2 vs 15.8-22.6 ms).
+WORKERS = int(os.environ.get("BENCH_SUBMIT_WORKERS", "3"))
 # Who dispatches the events (docs/adr/0015): ``relay`` (the production setting, one relay
 # process beside gunicorn on the same cores; the run waits until it has dispatched every event)
 # or ``inline`` (the embedded default, in the request after its commit).
