@@ -12,7 +12,7 @@ from django.db import migrations, models
 
 # ``p_content``: the record's content as the JSON array ``hashing.record_content`` built. The
 # chain's head row is locked (FOR UPDATE) until the transaction ends, created on the chain's
-# first record; the record's hash is ``hashing.link_hash`` of the content's SHA-256. Returns
+# first record; the record's hash is ``core.hashchain.link_hash`` of the content's SHA-256; returns
 # the record's id, seq, previous hash and hash.
 APPEND = """
 CREATE OR REPLACE FUNCTION audit_append(p_chain text, p_content text)
