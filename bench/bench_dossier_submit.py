@@ -6,8 +6,9 @@ PDF attachment, all to the HCM Department of Justice (one numbering sequence).
 
 Beside it, in the same run, the physical limit: the same rows (the dossier sequence, the dossier,
 its attachment, its event, the audit record on the hash chain, the outbox event) copied from a
-dossier the API made and inserted directly in one transaction each (on PostgreSQL the last four
-in one message, as the API sends its batch), on as many connections as there are clients.
+dossier the API made and inserted directly in one transaction each (on PostgreSQL prepared
+statements, the last four in one pipeline, as the API sends its batch), on as many connections as
+there are clients.
 Events are dispatched by a relay process (``BENCH_SUBMIT_DISPATCH``, below).
 Targets on a 2-core machine: >= 150 submissions/s, p99 < 150 ms. Also printed: the CPU each
 role (gunicorn, PostgreSQL, the relay, this load client) spent per submission in the window,
@@ -270,9 +271,10 @@ def _adapt(value: Any) -> Any:
 
 def _raw_client(template: dict[str, Any]) -> Callable[[], None]:
     """One transaction: sequence, dossier, attachment, event, audit record, outbox event. On
-    PostgreSQL the last four go in one message, the audit record by ``audit_append`` (the
-    fewest round trips the rows allow: the number names the dossier, whose key the attachment
-    and the event take); elsewhere one statement each."""
+    PostgreSQL each statement prepared (``sqlbatch.run_together``, as the API sends them), the
+    last four in one pipeline, the audit record by ``audit_append`` (the fewest round trips the
+    rows allow: the number names the dossier, whose key the attachment and the event take);
+    elsewhere one statement each."""
     from django.db import connection, transaction
     from django.utils import timezone
 
@@ -285,19 +287,21 @@ def _raw_client(template: dict[str, Any]) -> Callable[[], None]:
         now = timezone.now()
         day = now.date()
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
+            # Each statement as the API sends it (on PostgreSQL: prepared, BEGIN with the first).
+            [numbered] = sqlbatch.run_together(connection, [(
                 "INSERT INTO dossiers_dossiersequence (agency_code, day, last) VALUES (%s, %s, 1) "
                 "ON CONFLICT (agency_code, day) DO UPDATE "
                 "SET last = dossiers_dossiersequence.last + 1 RETURNING last",
                 [RAW_AGENCY, day],
-            )
-            number = int(cursor.fetchone()[0])
+            )])  # fmt: skip
+            number = int(numbered[0][0]) if numbered else 0
             code = f"{RAW_AGENCY}-{day:%y%m%d}-{number:04d}"
-            dossier_id = _insert(cursor, "dossiers_dossier", {
+            [inserted] = sqlbatch.run_together(connection, [_insert_sql("dossiers_dossier", {
                 **template["dossier"], "public_id": str(uuid.uuid4()), "code": code,
                 "agency_code": RAW_AGENCY, "submission_key": uuid.uuid4().hex,
                 "created_at": now, "updated_at": now, "submitted_at": now,
-            })  # fmt: skip
+            })])  # fmt: skip
+            dossier_id = int(inserted[0][0]) if inserted else 0
             payload = template["outbox"]["payload"]
             if isinstance(payload, str):  # SQLite returns JSON as text
                 payload = json.loads(payload)
@@ -323,7 +327,7 @@ def _raw_client(template: dict[str, Any]) -> Callable[[], None]:
             content = record_content(**fields)
             if postgres:
                 rows.append(("SELECT * FROM audit_append('main', %s)", [content]))
-                cursor.execute(sqlbatch.joined(cursor, rows))
+                sqlbatch.run_together(connection, rows)  # prepared, one pipeline (as the API)
                 return
             for sql, params in rows:
                 cursor.execute(sql, params)

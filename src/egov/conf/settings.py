@@ -158,6 +158,14 @@ DATABASE_URL = env.str(
 CONN_MAX_AGE = env.int(
     "EGOV_DB_CONN_MAX_AGE", 60, "Seconds a database connection is kept open (0 = per request)."
 )
+DB_PREPARED_STATEMENTS = env.bool(
+    "EGOV_DB_PREPARED_STATEMENTS",
+    True,
+    "PostgreSQL: prepare the hot statements on each connection at their first use (the server "
+    "then no longer parses and plans them). Turn off behind a connection pooler in transaction "
+    "mode that does not keep prepared statements (PgBouncer before 1.21, or without "
+    "`max_prepared_statements`).",
+)
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=CONN_MAX_AGE)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
@@ -173,6 +181,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # about it on every command, which is expected here.
     SILENCED_SYSTEM_CHECKS = ["models.W040"]
 else:
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend with a health check that needs no round trip while the server has
+        # said nothing, and cursors with server-side binding for the hot statements
+        # (egov/core/pgbackend/base.py, core.sqlbatch.run_together).
+        DATABASES["default"]["ENGINE"] = "egov.core.pgbackend"
+        # psycopg prepares a statement at its first run (0) on server-side binding cursors
+        # only; Django's own (client-side) cursors never prepare.
+        DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = (
+            0 if DB_PREPARED_STATEMENTS else None
+        )
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["TEST"] = {"NAME": None}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

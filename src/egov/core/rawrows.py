@@ -97,9 +97,37 @@ def update_fields(instance: models.Model, fields: Sequence[str]) -> int:
         return int(cursor.rowcount)
 
 
-# (model, database alias) -> (SQL, the fields whose values it takes, whether it returns the key)
-_Insert = tuple[str, tuple[models.Field[Any, Any], ...], bool]
+# (model, database alias) -> (SQL, the fields whose values it takes, whether it returns the key,
+# for each field whether its plain value goes as it is)
+_Insert = tuple[str, tuple[models.Field[Any, Any], ...], bool, tuple[bool, ...]]
 _INSERTS: dict[tuple[type[models.Model], str], _Insert] = {}
+# Fields whose preparation leaves a value of exactly ``str``, ``int``, ``bool`` or ``None`` as it
+# is (``pre_save`` reads the attribute; ``get_db_prep_save`` converts other types: lazy text,
+# enums, numbers in text), so such a value skips their calls: most of a row's columns.
+_PLAIN_FIELDS = (
+    models.CharField, models.TextField, models.SlugField, models.EmailField,
+    models.IntegerField, models.BigIntegerField, models.SmallIntegerField,
+    models.PositiveIntegerField, models.PositiveBigIntegerField, models.PositiveSmallIntegerField,
+    models.BooleanField,
+)  # fmt: skip
+_PLAIN_VALUES = (str, int, bool, type(None))
+
+
+def _plain(field: models.Field[Any, Any]) -> bool:
+    return type(field) in _PLAIN_FIELDS
+
+
+def _insert_values(instance: models.Model, compiled: _Insert, connection: Any) -> list[Any]:
+    _sql, fields, _returning, plain = compiled
+    values = []
+    for field, as_is in zip(fields, plain, strict=True):
+        if as_is:
+            value = getattr(instance, field.attname)
+            if type(value) in _PLAIN_VALUES:
+                values.append(value)
+                continue
+        values.append(field.get_db_prep_save(field.pre_save(instance, True), connection))
+    return values
 
 
 def insert(instance: models.Model, *, deferrable: bool = False) -> None:
@@ -129,11 +157,12 @@ def insert(instance: models.Model, *, deferrable: bool = False) -> None:
             f"VALUES ({', '.join(['%s'] * len(fields))})"
             + (f" RETURNING {quote(auto.column)}" if returning and auto is not None else "")
         )
-        compiled = _INSERTS[(model, alias)] = (sql, fields, returning)
-    sql, fields, returning = compiled
+        plain = tuple(_plain(f) for f in fields)
+        compiled = _INSERTS[(model, alias)] = (sql, fields, returning, plain)
+    sql, fields, returning, _plain_fields = compiled
     if meta.auto_field is not None and instance.pk is not None:
         raise ValueError("rawrows.insert: the database assigns this row's key; leave it unset")
-    values = [f.get_db_prep_save(f.pre_save(instance, True), connection) for f in fields]
+    values = _insert_values(instance, compiled, connection)
     auto = meta.auto_field
     if deferrable and (returning or auto is None):
 
@@ -142,12 +171,14 @@ def insert(instance: models.Model, *, deferrable: bool = False) -> None:
                 setattr(instance, auto.attname, row[0])
 
         sqlbatch.execute(sql, values, on_row=keyed, using=alias)
+    elif returning or auto is None:
+        [rows] = sqlbatch.run_together(connection, [(sql, values)])
+        if auto is not None and rows:
+            setattr(instance, auto.attname, rows[0][0])
     else:
         with connection.cursor() as cursor:
             cursor.execute(sql, values)
-            if auto is not None:
-                key = cursor.fetchone()[0] if returning else cursor.lastrowid
-                setattr(instance, auto.attname, key)
+            setattr(instance, auto.attname, cursor.lastrowid)
     instance._state.adding = False
     instance._state.db = alias
 
@@ -184,31 +215,23 @@ class Query(Generic[M]):
 
 def select_together(*queries: Query[Any]) -> list[list[Any]]:
     """The rows of each query (as ``select`` gives them), all sent to the database at once:
-    one round trip on PostgreSQL (a multi-statement message), one statement after the other
-    elsewhere. The queries must not depend on each other's results (each has its own
-    parameters), and all use one database."""
+    one round trip on PostgreSQL (``sqlbatch.run_together``: prepared statements in one
+    pipeline), one statement after the other elsewhere. The queries must not depend on each
+    other's results (each has its own parameters), and all use one database."""
     compiled = [_compiled(query) for query in queries]
     aliases = {alias for _sql, _values, _attnames, alias in compiled}
     if len(aliases) != 1:
         raise ValueError("rawrows.select_together: the queries must use one database")
     alias = aliases.pop()
-    connection = connections[alias]
-    results: list[list[Any]] = []
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(compiled) > 1:
-            cursor.execute(sqlbatch.joined(cursor, [(sql, values) for sql, values, *_ in compiled]))
-            for index, query in enumerate(queries):
-                if index:
-                    cursor.nextset()
-                attnames = compiled[index][2]
-                rows = cursor.fetchall()
-                results.append([instance(query.model, attnames, row, alias=alias) for row in rows])
-            return results
-        for query, (sql, values, attnames, _alias) in zip(queries, compiled, strict=True):
-            cursor.execute(sql, values)
-            rows = cursor.fetchall()
-            results.append([instance(query.model, attnames, row, alias=alias) for row in rows])
-    return results
+    found = sqlbatch.run_together(
+        connections[alias], [(sql, values) for sql, values, _attnames, _alias in compiled]
+    )
+    return [
+        [instance(query.model, attnames, row, alias=alias) for row in rows or ()]
+        for query, (_sql, _values, attnames, _alias), rows in zip(
+            queries, compiled, found, strict=True
+        )
+    ]
 
 
 def _compiled(query: Query[Any]) -> tuple[str, list[Any], tuple[str, ...], str]:

@@ -1,7 +1,7 @@
 """Statements of one transaction sent to the database together, in one round trip.
 
 ``batched()`` is a ``transaction.atomic()`` block in which the statements given to ``execute``
-wait in a queue instead of running at once: the whole queue is sent as one message right
+wait in a queue instead of running at once: the whole queue is sent in one round trip right
 before the block ends (before its commit), or earlier, the moment any other statement runs on
 the connection, so statements still run in the order they were issued. What such a statement
 returns reaches its ``on_row`` callback when it has run. Outside ``batched()``, ``execute``
@@ -12,8 +12,8 @@ block drops the queue with the transaction.
 For the hot write paths whose round trips to the database cost more than their statements (a
 submission writes a dozen rows): a caller queues only the statements whose results nothing
 needs before the queue is sent (an inserted row whose key no later statement of the block
-takes). On PostgreSQL the queue is one multi-statement message (client-side parameter binding,
-Django's default for psycopg); other databases run the statements one by one when it is sent.
+takes). The queue is sent by ``run_together``: on PostgreSQL one pipeline of prepared
+statements (see there); other databases run the statements one by one.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from typing import Any
 
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from psycopg import pq
 
 OnRow = Callable[[Sequence[Any] | None], None]
 _ATTRIBUTE = "_egov_sqlbatch"
@@ -53,28 +54,59 @@ class _Queue:
         statements, self.statements = self.statements, []
         if not statements:
             return
-        with self.connection.cursor() as cursor:
-            if self.connection.vendor != "postgresql" or len(statements) == 1:
-                for sql, params, on_row in statements:
+        results = run_together(self.connection, [(sql, params) for sql, params, _ in statements])
+        for (_sql, _params, on_row), rows in zip(statements, results, strict=True):
+            if on_row is not None:
+                on_row(rows[0] if rows else None)
+
+
+Rows = list[Sequence[Any]]
+_TUPLES_OK = pq.ExecStatus.TUPLES_OK
+_IDLE = pq.TransactionStatus.IDLE
+
+
+def run_together(
+    connection: BaseDatabaseWrapper, statements: Sequence[tuple[str, Sequence[Any]]]
+) -> list[Rows | None]:
+    """Run ``statements`` (``%s`` placeholders, their values) in order, in one round trip on
+    PostgreSQL, and return the rows of each (None for a statement that returns none). On
+    PostgreSQL they go as one pipeline of statements with server-side binding, each prepared
+    on the connection at its first use when ``EGOV_DB_PREPARED_STATEMENTS`` is on (the
+    server then neither parses nor plans it again: on a submission's statements that was a
+    third of the server's work); a transaction's ``BEGIN`` goes with them. Elsewhere they run
+    one by one. What waits in a ``batched()`` queue is sent first."""
+    if not statements:
+        return []
+    server_cursors = getattr(connection, "server_cursors", None)
+    if server_cursors is None:
+        results: list[Rows | None] = []
+        with connection.cursor() as cursor:
+            for sql, params in statements:
+                cursor.execute(sql, params)
+                results.append(cursor.fetchall() if cursor.description else None)
+        return results
+    queue: _Queue | None = getattr(connection, _ATTRIBUTE, None)
+    if queue is not None:
+        queue.send()  # before the pipeline: its statements run first, and not inside it
+    cursors = server_cursors(len(statements))
+    raw = connection.connection
+    with connection.wrap_database_errors:
+        if len(statements) == 1 and (raw.autocommit or raw.info.transaction_status != _IDLE):
+            # One statement with nothing to send before it (a transaction's BEGIN would be):
+            # a pipeline would only add its own work.
+            cursors[0].execute(*statements[0])
+        else:
+            with raw.pipeline():
+                for cursor, (sql, params) in zip(cursors, statements, strict=True):
                     cursor.execute(sql, params)
-                    if on_row is not None:
-                        on_row(cursor.fetchone() if cursor.description else None)
-                return
-            cursor.execute(joined(cursor, [(sql, params) for sql, params, _ in statements]))
-            for index, (_sql, _params, on_row) in enumerate(statements):
-                if index:
-                    cursor.nextset()
-                if on_row is not None:
-                    on_row(cursor.fetchone() if cursor.description else None)
-
-
-def joined(cursor: Any, statements: Sequence[tuple[str, Sequence[Any]]]) -> str:
-    """PostgreSQL: the statements as one multi-statement text, each with its values bound the
-    way psycopg binds them on the client side (Django's default), to run without parameters.
-    Bound one by one, each statement's parsing stays in psycopg's cache (it keeps statements
-    of up to 4,096 characters and 50 parameters; a whole batch is longer)."""
-    bind = cursor.cursor.mogrify
-    return ";\n".join(bind(sql, params) for sql, params in statements)
+        # A result with rows (``TUPLES_OK``), read without building the column descriptions.
+        results = [
+            cursor.fetchall() if cursor.cursor.pgresult.status == _TUPLES_OK else None
+            for cursor in cursors
+        ]
+    for cursor in cursors:
+        cursor.close()
+    return results
 
 
 @contextmanager
@@ -107,10 +139,9 @@ def execute(
     if queue is not None:
         queue.statements.append((sql, list(params), on_row))
         return
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        if on_row is not None:
-            on_row(cursor.fetchone() if cursor.description else None)
+    [rows] = run_together(connection, [(sql, params)])
+    if on_row is not None:
+        on_row(rows[0] if rows else None)
 
 
 def pending(using: str = DEFAULT_DB_ALIAS) -> bool:

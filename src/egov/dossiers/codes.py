@@ -11,10 +11,16 @@ from django.db import connection
 from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
+from egov.core import sqlbatch
 from egov.core.errors import Conflict
 from egov.dossiers.models import DossierSequence
 
 DAILY_LIMIT = 9999
+_NEXT_SQL = (
+    "INSERT INTO dossiers_dossiersequence (agency_code, day, last) VALUES (%s, %s, 1) "
+    "ON CONFLICT (agency_code, day) DO UPDATE "
+    "SET last = dossiers_dossiersequence.last + 1 RETURNING last"
+)
 CODE_RE = re.compile(r"^(?P<agency>[0-9A-Z.]{5,35})-(?P<date>\d{6})-(?P<seq>\d{4})$")
 
 
@@ -35,14 +41,9 @@ def next_number(agency_code: str, day: dt.date) -> int:
     transaction: the sequence row stays locked until commit, so concurrent submissions to one
     agency queue here and a rolled-back submission gives its number back (no gap)."""
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "INSERT INTO dossiers_dossiersequence (agency_code, day, last) VALUES (%s, %s, 1) "
-                "ON CONFLICT (agency_code, day) DO UPDATE "
-                "SET last = dossiers_dossiersequence.last + 1 RETURNING last",
-                [agency_code, day],
-            )
-            number = int(cursor.fetchone()[0])
+        # Prepared, and sent with the transaction's BEGIN when it is its first statement.
+        [rows] = sqlbatch.run_together(connection, [(_NEXT_SQL, [agency_code, day])])
+        number = int(rows[0][0]) if rows else 0
     else:
         # SQLite serialises writers; the update takes the write lock before the read.
         updated = DossierSequence.objects.filter(agency_code=agency_code, day=day).update(

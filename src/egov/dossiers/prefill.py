@@ -63,21 +63,15 @@ def _value(source: str, items: dict[str, Any], email: str, phone: str) -> Any:
     return value if value is not None else ""
 
 
-def prefill_read(
-    *, actor: Actor, version: VersionInfo, pin: str, citizen: CitizenInfo | None = None
-) -> dict[str, dict[str, Any]]:
-    """The prefilled values of ``version``'s form for the citizen ``pin``:
-    ``{field: {"source", "value", "policy", "taken_at"}}``. Empty values are left out (the
-    applicant fills them). One exchange through the platform's gateway, logged, asking only for
-    the data items the form's rules name (``citizen`` is no longer used: a value the caller has
-    read for another reason is not a logged prefill)."""
-    del citizen
+def _wanted(version: VersionInfo) -> tuple[dict[str, Any], list[str]]:
+    """The form's prefill rules and the data items of the population service they name."""
     rules: dict[str, Any] = (version.form or {}).get("prefill") or {}
-    if not rules:
-        return {}
     sources = {str(rule.get("source") or "") for rule in rules.values()}
-    wanted = sorted({ITEMS[s] for s in sources if s in ITEMS})
-    items = exchange.prefill_citizen_read(actor=actor, pin=pin, fields=wanted) if wanted else {}
+    return rules, sorted({ITEMS[s] for s in sources if s in ITEMS})
+
+
+def _values(rules: dict[str, Any], items: dict[str, Any], pin: str) -> dict[str, dict[str, Any]]:
+    sources = {str(rule.get("source") or "") for rule in rules.values()}
     email = phone = ""
     if sources & ACCOUNT_SOURCES:
         account = identity.account_find_citizen(pin=pin)
@@ -96,6 +90,33 @@ def prefill_read(
             "taken_at": taken_at,
         }
     return found
+
+
+def prefill_read(*, actor: Actor, version: VersionInfo, pin: str) -> dict[str, dict[str, Any]]:
+    """The prefilled values of ``version``'s form for the citizen ``pin``:
+    ``{field: {"source", "value", "policy", "taken_at"}}``. Empty values are left out (the
+    applicant fills them). One exchange through the platform's gateway, logged, asking only for
+    the data items the form's rules name (a value read for another reason, such as the
+    applicant's record, is not a logged prefill)."""
+    rules, wanted = _wanted(version)
+    if not rules:
+        return {}
+    items = exchange.prefill_citizen_read(actor=actor, pin=pin, fields=wanted) if wanted else {}
+    return _values(rules, items, pin)
+
+
+def applicant_and_prefill_read(
+    *, actor: Actor, version: VersionInfo, pin: str, consent: bool
+) -> tuple[CitizenInfo, dict[str, dict[str, Any]]]:
+    """The applicant's record (who applies, which unit receives the dossier) and, with the
+    applicant's ``consent``, the form's prefilled values (as ``prefill_read``): each its own
+    logged exchange with its own purpose, logged together when both are made."""
+    rules, wanted = _wanted(version) if consent else ({}, [])
+    if not wanted:
+        citizen = exchange.applicant_citizen_read(actor=actor, pin=pin)
+        return citizen, (_values(rules, {}, pin) if rules else {})
+    citizen, items = exchange.applicant_and_prefill_read(actor=actor, pin=pin, fields=wanted)
+    return citizen, _values(rules, items, pin)
 
 
 def locked_fields_check(*, prefill: dict[str, dict[str, Any]], data: dict[str, Any]) -> None:

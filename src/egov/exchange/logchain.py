@@ -19,6 +19,7 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 
+from egov.core import sqlbatch
 from egov.core.hashchain import link_hash  # a version 2 row hash
 from egov.exchange.facade import VerifyResult
 from egov.exchange.models import GENESIS_HASH, Delivery, Message, MessageChainHead
@@ -110,10 +111,20 @@ class StoredAnswer:
 
 # PostgreSQL: one call of the function created by migration 0002 (it locks the chain's head,
 # links and inserts the rows, moves the head, and stores the answer). PL/pgSQL keeps its plans
-# per session, so the statements are planned once per connection, without prepared statements
-# on the client side (which Django leaves off, for connection poolers).
+# per session, so its statements are planned once per connection; the call itself is prepared
+# (``sqlbatch.run_together``).
 _PG_APPEND = "SELECT exchange_log_append(%s, %s, %s, %s)"
 _SUBJECT = 1 + CONTENT_FIELDS.index("subject_pin")  # its place in ``row_content``'s array
+
+
+@dataclass(frozen=True)
+class Entry:
+    """The log rows of one exchange: ``values`` holds every field of ``CONTENT_FIELDS`` but
+    ``subject_pin``; one row per data subject in ``subjects`` (at least one, "" for none)."""
+
+    occurred_at: dt.datetime
+    values: Mapping[str, Any]
+    subjects: Sequence[str]
 
 
 def append(
@@ -123,49 +134,57 @@ def append(
     subjects: Sequence[str],
     delivery: StoredAnswer | None = None,
 ) -> bool:
-    """Append the rows of one exchange to the chain of its message id: ``values`` holds every
-    field of ``CONTENT_FIELDS`` but ``subject_pin``; one row per data subject in ``subjects``
-    (at least one, "" for none), with ``delivery`` (the answer under ``values``'s message id
-    and status) if given. In the caller's transaction if there is one; else one statement on
-    PostgreSQL (autocommit), one transaction elsewhere. The number of statements does not
-    depend on the number of rows. Returns False, having written nothing, when ``delivery`` is
-    given and the consumer's message id already has a stored answer (a replay, or a racing
-    request with the same id)."""
-    chain = chain_for(str(values["message_id"]))
-    content = [_timestamp(occurred_at), *(values.get(name) for name in CONTENT_FIELDS)]
-    rows = []
-    for pin in subjects:
-        content[_SUBJECT] = pin
-        rows.append(_JSON.encode(content))
+    """Append the rows of one exchange (see ``Entry``) to the chain of its message id, with
+    ``delivery`` (the answer under ``values``'s message id and status) if given. In the
+    caller's transaction if there is one; else one statement on PostgreSQL (autocommit), one
+    transaction elsewhere. The number of statements does not depend on the number of rows.
+    Returns False, having written nothing, when ``delivery`` is given and the consumer's message
+    id already has a stored answer (a replay, or a racing request with the same id)."""
+    return _append([Entry(occurred_at, values, subjects)], delivery)
+
+
+def append_entries(entries: Sequence[Entry]) -> None:
+    """Append the rows of several exchanges at once (no stored answers), on the chain of the
+    first one's message id (the chains only spread the appends' locks), in the order given:
+    as ``append``, one statement on PostgreSQL whatever their number."""
+    if entries:
+        _append(entries, None)
+
+
+def _append(entries: Sequence[Entry], delivery: StoredAnswer | None) -> bool:
+    chain = chain_for(str(entries[0].values["message_id"]))
+    rows = []  # (entry, data subject, the row's content as hashed)
+    for entry in entries:
+        content = [_timestamp(entry.occurred_at),
+                   *(entry.values.get(name) for name in CONTENT_FIELDS)]  # fmt: skip
+        for pin in entry.subjects:
+            content[_SUBJECT] = pin
+            rows.append((entry, pin, _JSON.encode(content)))
     if connection.vendor != "postgresql":
-        return _append_portable(occurred_at, values, subjects, rows, chain, delivery)
+        return _append_portable(rows, chain, delivery)
     answer = (delivery.consumer_id, delivery.body) if delivery else (None, None)
-    params = [chain, "\n".join(rows), *answer]  # one row a line: JSON text has no line break
-    with connection.cursor() as cursor:
-        cursor.execute(_PG_APPEND, params)
-        last_seq = cursor.fetchone()[0]
-        if last_seq is None:  # the chain's head row is missing
-            heads_ensure()
-            cursor.execute(_PG_APPEND, params)
-            last_seq = cursor.fetchone()[0]
+    # One row a line: JSON text has no line break.
+    params = [chain, "\n".join(text for _entry, _pin, text in rows), *answer]
+    [found] = sqlbatch.run_together(connection, [(_PG_APPEND, params)])
+    last_seq = found[0][0] if found else None
+    if last_seq is None:  # the chain's head row is missing
+        heads_ensure()
+        [found] = sqlbatch.run_together(connection, [(_PG_APPEND, params)])
+        last_seq = found[0][0] if found else None
     return bool(last_seq)
 
 
 def _append_portable(
-    occurred_at: dt.datetime,
-    values: Mapping[str, Any],
-    subjects: Sequence[str],
-    contents: Sequence[str],
-    chain: str,
-    delivery: StoredAnswer | None,
+    rows: Sequence[tuple[Entry, str, str]], chain: str, delivery: StoredAnswer | None
 ) -> bool:
     """``append`` for databases without the PostgreSQL function (SQLite, whose writers hold
     the database's lock from the transaction's start): the stored answer, head advance
     (``UPDATE ... RETURNING``: next seqs and the last hash), the rows and the head's new hash,
     in one transaction."""
-    message_id = values["message_id"]
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
         if delivery is not None:
+            first = rows[0][0]
+            message_id = first.values["message_id"]
             stored = Delivery.objects.filter(
                 consumer_id=delivery.consumer_id, message_id=message_id
             )
@@ -173,27 +192,28 @@ def _append_portable(
                 return False
             Delivery.objects.create(
                 consumer_id=delivery.consumer_id, message_id=message_id,
-                request_hash=values["request_hash"], status=values["status"],
-                body=delivery.body, created_at=occurred_at,
+                request_hash=first.values["request_hash"], status=first.values["status"],
+                body=delivery.body, created_at=first.occurred_at,
             )  # fmt: skip
-        taken = _advance(cursor, chain, len(subjects))
+        taken = _advance(cursor, chain, len(rows))
         if taken is None:
             heads_ensure()
-            taken = _advance(cursor, chain, len(subjects))
+            taken = _advance(cursor, chain, len(rows))
         assert taken is not None
         last_seq, prev_hash = taken
-        rows = []
-        for seq, pin, content in zip(
-            range(last_seq - len(subjects) + 1, last_seq + 1), subjects, contents, strict=True
+        messages = []
+        for seq, (entry, pin, content) in zip(
+            range(last_seq - len(rows) + 1, last_seq + 1), rows, strict=True
         ):
             digest = hashlib.sha256(content.encode()).hexdigest()
             row_hash_ = link_hash(digest=digest, chain=chain, seq=seq, prev_hash=prev_hash)
-            rows.append(
-                Message(**values, subject_pin=pin, occurred_at=occurred_at, chain=chain, seq=seq,
-                        prev_hash=prev_hash, hash=row_hash_, hash_version=HASH_VERSION)
+            messages.append(
+                Message(**entry.values, subject_pin=pin, occurred_at=entry.occurred_at,
+                        chain=chain, seq=seq, prev_hash=prev_hash, hash=row_hash_,
+                        hash_version=HASH_VERSION)
             )  # fmt: skip
             prev_hash = row_hash_
-        Message.objects.bulk_create(rows)
+        Message.objects.bulk_create(messages)
         cursor.execute(
             f"UPDATE {HEAD_TABLE} SET hash = %s WHERE chain = %s",  # noqa: S608
             [prev_hash, chain],

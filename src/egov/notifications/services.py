@@ -44,6 +44,13 @@ __all__ = [
 ]
 
 
+# (template, parameter names) found to render in every language: with text values, whether a
+# template renders depends only on which names are given, and the texts do not change while
+# the process runs; so each combination is rendered once per process, not at every send.
+_RENDERED: set[tuple[str, frozenset[str]]] = set()
+_RENDERED_MAX = 4096  # a bound for a caller that varies its names (they are few per template)
+
+
 def _checked_params(template: str, params: Mapping[str, str]) -> dict[str, str]:
     """The parameters as stored; the template must exist and render in every language."""
     template_get(template)
@@ -51,11 +58,17 @@ def _checked_params(template: str, params: Mapping[str, str]) -> dict[str, str]:
     wrong = sorted(k for k, v in values.items() if not isinstance(k, str) or not isinstance(v, str))
     if wrong:
         raise TypeError(f"Notification parameters must be strings: {wrong}")
+    combination = (template, frozenset(values))
+    if combination in _RENDERED:
+        return values
     for language, _name in settings.LANGUAGES:
         try:
             template_render(template, values, language)
         except KeyError as exc:
             raise ValueError(f"Template {template!r} needs the parameter {exc}") from None
+    if len(_RENDERED) >= _RENDERED_MAX:
+        _RENDERED.clear()
+    _RENDERED.add(combination)
     return values
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from egov.core import clock, rawrows
+from egov.core import clock, context, rawrows
 from egov.core.actor import Actor
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from egov.core.text import fold
@@ -108,17 +108,42 @@ def _load(pin: str = "", ref: str = "", within_units: frozenset[str] | None = No
     return citizen
 
 
+_READS = "population.citizen_get"  # the request memo's key (``core.context.request_memo``)
+
+
 def citizen_get(*, actor: Actor, purpose: str, pin: str) -> CitizenInfo:
     """The citizen with ``pin`` (``NotFound`` if none): the record and its open residences,
-    two queries sent at once (plus cached unit names)."""
+    two queries sent at once (plus cached unit names). Read once per request: a second use in
+    the same request (a submission reads its applicant, then the form's prefill, each through
+    the gateway and logged with its own purpose) gets the same record without a query. Each
+    call is authorised on its own; any change to a citizen in the request forgets what was
+    read (``citizen_reads_forget``, called by the population services before they write)."""
     _authorise(actor, purpose)
+    memo = context.request_memo()
+    reads: dict[str, CitizenInfo] | None = None
+    if memo is not None:
+        reads = memo.setdefault(_READS, {})
+        if pin in reads:
+            return reads[pin]
     found, residences = rawrows.select_together(
         rawrows.Query(Citizen, "population.citizen_by_pin", _by_pin, [pin]),
         rawrows.Query(Residence, "population.open_residences", _open_residences, [pin]),
     )
     if not found:
         raise _not_found()
-    return citizen_info(found[0], residences)
+    info = citizen_info(found[0], residences)
+    if reads is not None:
+        reads[pin] = info
+    return info
+
+
+def citizen_reads_forget() -> None:
+    """Forget the citizens ``citizen_get`` read in this request (the population services call
+    it before they change or add a record, so that a later read in the request sees the
+    change)."""
+    memo = context.request_memo()
+    if memo is not None:
+        memo.pop(_READS, None)
 
 
 def citizen_detail(

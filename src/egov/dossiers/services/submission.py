@@ -35,7 +35,6 @@ from egov.dossiers.services._common import (
 )
 from egov.dossiers.services.processing import apply_transition
 from egov.dossiers.workflow import Queue, Status, transition_check
-from egov.exchange import services as exchange
 from egov.identity import selectors as identity
 from egov.identity.facade import Role
 from egov.population.facade import CitizenInfo
@@ -131,7 +130,9 @@ def draft_create(
         raise ValidationFailed(_("Drafts are for citizens; at the counter use counter reception."))
     version = _online_version(procedure_code)
     pin = _applicant_pin(actor)
-    citizen = exchange.applicant_citizen_read(actor=actor, pin=pin)
+    citizen, read = prefill.applicant_and_prefill_read(
+        actor=actor, version=version, pin=pin, consent=consent_prefill
+    )
     unit = unit_code.strip() or _residence_unit(citizen)
     if not unit:
         raise ValidationFailed(
@@ -144,9 +145,7 @@ def draft_create(
         )
         dossier.applicant_id = actor.id
         if consent_prefill:
-            dossier.prefill = prefill.prefill_read(
-                actor=actor, version=version, pin=pin, citizen=citizen
-            )
+            dossier.prefill = read
             dossier.prefill_consent_at = clock.now()
             dossier.data = {field: item["value"] for field, item in dossier.prefill.items()}
         dossier.save()
@@ -453,13 +452,10 @@ def _submit_new(
     _check_data_size(data)
     version = _online_version(procedure_code)
     pin = _applicant_pin(actor)
-    citizen = exchange.applicant_citizen_read(actor=actor, pin=pin)
-    unit = unit_code.strip() or _residence_unit(citizen)
-    read = (
-        prefill.prefill_read(actor=actor, version=version, pin=pin, citizen=citizen)
-        if consent_prefill
-        else {}
+    citizen, read = prefill.applicant_and_prefill_read(
+        actor=actor, version=version, pin=pin, consent=consent_prefill
     )
+    unit = unit_code.strip() or _residence_unit(citizen)
     dossier = _new_dossier(
         actor=actor, version=version, pin=pin, name=citizen.full_name, unit_code=unit
     )
@@ -579,14 +575,15 @@ def dossier_receive_at_counter(
     version = catalogue.procedure_version_in_force(procedure_code=procedure_code, on=clock.today())
     _check_data_size(data)
     try:
-        citizen = exchange.applicant_citizen_read(actor=actor, pin=applicant_pin)
+        citizen, read = prefill.applicant_and_prefill_read(
+            actor=actor, version=version, pin=applicant_pin, consent=True
+        )
     except NotFound:
         raise ValidationFailed(
             _("No citizen with this personal identification number."),
             field_errors={"applicant_pin": [_("Check the number on the identity card.")]},
         ) from None
     unit = unit_code.strip() or _residence_unit(citizen)
-    read = prefill.prefill_read(actor=actor, version=version, pin=applicant_pin, citizen=citizen)
     # Walk-in dossiers have no applicant account: the key is the officer's.
     key = f"counter:{actor.id}:{submission_key.strip()}"[:80] if submission_key.strip() else ""
     if key:

@@ -36,6 +36,9 @@ def test_draft_is_prefilled_with_consent_and_records_the_source(dossier_world: A
     assert info.prefill["full_name"].locked is True
     assert info.prefill["permanent_residence"].locked is False
     assert info.agency_code == dossier_world.agency
+    # Two exchanges, each logged with its purpose: the applicant (routing) and the prefill.
+    accesses = exchange.subject_accesses(pin="079090001234")
+    assert sorted(a.purpose for a in accesses) == ["dossier_applicant", "dossier_prefill"]
 
 
 def test_without_consent_nothing_is_read_from_the_population_database(dossier_world: Any) -> None:
@@ -47,6 +50,8 @@ def test_without_consent_nothing_is_read_from_the_population_database(dossier_wo
     assert info.prefill == {}
     assert info.data == {}
     assert info.prefill_consent_at is None
+    accesses = exchange.subject_accesses(pin="079090001234")
+    assert [a.purpose for a in accesses] == ["dossier_applicant"]
 
 
 def test_a_changed_locked_value_is_refused_on_save_and_on_submit(dossier_world: Any) -> None:
@@ -157,6 +162,9 @@ def test_one_shot_submission_writes_the_dossier_once_and_reads_nothing_back(
             and not q.startswith("SELECT")] == ['INSERT INTO "dossiers_dossier"']  # fmt: skip
     children = ("dossiers_dossierattachment", "dossiers_dossierevent", "dossiers_task")
     assert [q for q in sql if q.startswith("SELECT") and any(t in q for t in children)] == []
+    # The applicant read and the prefill read: their log rows in one append.
+    assert sum("exchange_log_append" in q or q.startswith('INSERT INTO "exchange_message"')
+               for q in sql) == 1  # fmt: skip
     assert created is True
     assert info == selectors.dossier_for_applicant(actor=actor, public_id=info.summary.public_id)
     assert [a.requirement for a in info.attachments] == [1, 2]

@@ -10,11 +10,13 @@ exchanges (docs/adr/0012-data-exchange.md).
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import re
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -296,16 +298,51 @@ def _log(
         "response_hash": logchain.body_hash(response),
         "duration_ms": int((time.monotonic() - ex.started) * 1000),
     }
-    return logchain.append(
+    entry = logchain.Entry(
         occurred_at=clock.real_now(),
         values=values,
         subjects=[pin if PIN_RE.match(pin) else "" for pin in subjects or ("",)],
+    )
+    together = _together.get()
+    if together is not None and not (store and consumer is not None):
+        together.append(entry)  # appended when the ``logged_together`` block ends
+        return True
+    return logchain.append(
+        occurred_at=entry.occurred_at,
+        values=entry.values,
+        subjects=entry.subjects,
         delivery=(
             logchain.StoredAnswer(consumer_id=consumer.pk, body=response)
             if store and consumer is not None
             else None
         ),
     )
+
+
+_together: contextvars.ContextVar[list[logchain.Entry] | None] = contextvars.ContextVar(
+    "egov_exchange_logged_together", default=None
+)
+
+
+@contextmanager
+def logged_together() -> Iterator[None]:
+    """A block of this module's own consumer calls (``exchange_call`` with
+    ``replayable=False``) whose log rows are appended together when it ends (one statement on
+    PostgreSQL instead of one each), whether it ends normally or by an exception: each
+    exchange is checked, answered and logged as if alone. What the calls return must not leave
+    this module before the block has ended (the rows are written by then): the functions that
+    use it return their answers after it. An exchange that keeps its answer for replays is
+    appended at once, as outside the block. Nested blocks join the outer one."""
+    if _together.get() is not None:
+        yield
+        return
+    entries: list[logchain.Entry] = []
+    token = _together.set(entries)
+    try:
+        yield
+    finally:
+        _together.reset(token)
+        logchain.append_entries(entries)
 
 
 def _exchange(ex: _Exchange) -> tuple[int, bytes, bool]:

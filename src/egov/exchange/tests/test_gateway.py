@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from egov.core.tests.roundtrips import round_trips
 from egov.exchange.facade import POPULATION_PROVIDER
 from egov.exchange.models import Grant, Message
 from egov.exchange.tests.conftest import PIN, World, consumer_with_grant, token
@@ -199,16 +200,19 @@ def test_one_log_statement_per_exchange(bearer: str, client: Client) -> None:
     from django.test.utils import CaptureQueriesContext
 
     _post(client, bearer, message_id="warm")  # token, grant: cached from here
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, round_trips() as trips:
         assert _post(client, bearer, message_id="m-2").status_code == 200
     sql = [q["sql"] for q in queries.captured_queries]
     # From the provider's first query on (the token and grant lookups before it are cached
     # outside tests' transactions).
-    sql = sql[next(i for i, s in enumerate(sql) if "population_citizen" in s) :]
+    first = next(i for i, s in enumerate(sql) if "population_citizen" in s)
+    sql = sql[first:]
     if connection.vendor == "postgresql":
-        assert len(sql) == 2
-        assert "population_residence" in sql[0]  # the citizen and the residences: one message
-        assert sql[1].startswith("SELECT exchange_log_append(")
+        assert len(sql) == 3
+        assert "population_residence" in sql[1]  # the citizen and the residences
+        assert sql[2].startswith("SELECT exchange_log_append(")
+        # The citizen with the residences, then the log: two round trips, nothing else.
+        assert [len(statements) for statements in trips.since("population_citizen")] == [2, 1]
     else:  # the stored answer checked and written, head advanced, rows, head hash
         assert [" ".join(s.split()[:3]) for s in sql[2:]] == [
             "SELECT 1 AS",

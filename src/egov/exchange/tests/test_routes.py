@@ -7,6 +7,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from egov.core.actor import Actor, ActorKind
 from egov.core.errors import NotFound
@@ -14,11 +16,14 @@ from egov.exchange import logchain, routes, selectors, services
 from egov.exchange.facade import (
     POPULATION_PROVIDER,
     PURPOSE_APPLICANT,
+    PURPOSE_PREFILL,
+    FieldsNotGranted,
     GrantSuspended,
     ServiceSuspended,
     ServiceTerminated,
 )
 from egov.exchange.models import Delivery, Grant, Message, MessageChainHead, Service
+from egov.exchange.services import gateway
 from egov.exchange.tests.conftest import (
     CONSUMER,
     JUSTICE,
@@ -143,3 +148,54 @@ def test_verify_catches_a_chain_removed_with_its_head(world: World) -> None:
     MessageChainHead.objects.filter(chain=victim).delete()
     result = selectors.log_verify()
     assert (result.ok, result.chain, result.reason) == (False, victim, "chain head missing")
+
+
+def _appends(queries: CaptureQueriesContext) -> int:
+    return sum("exchange_log_append" in q["sql"] or ("INSERT INTO" in q["sql"]
+               and "exchange_message" in q["sql"]) for q in queries.captured_queries)  # fmt: skip
+
+
+def test_the_applicant_and_the_prefill_are_two_exchanges_logged_together(world: World) -> None:
+    citizen = Actor(kind=ActorKind.CITIZEN, id="acc-1")
+    with CaptureQueriesContext(connection) as queries:
+        info, items = services.applicant_and_prefill_read(
+            actor=citizen, pin=PIN, fields=["full_name", "date_of_birth"]
+        )
+    assert info.full_name == "Nguyễn Văn An"
+    assert items == {"full_name": "Nguyễn Văn An", "date_of_birth": "1990-05-17"}
+    rows = list(Message.objects.order_by("chain", "seq"))
+    assert [(r.purpose, r.fields, r.outcome, r.subject_pin) for r in rows] == [
+        (PURPOSE_APPLICANT, ["pin", "full_name", "permanent_residence", "temporary_residence"],
+         "ok", PIN),
+        (PURPOSE_PREFILL, ["full_name", "date_of_birth"], "ok", PIN),
+    ]  # fmt: skip
+    assert len({r.message_id for r in rows}) == 2
+    assert len({r.chain for r in rows}) == 1  # one append: the first message's chain
+    assert _appends(queries) == 1
+    assert selectors.log_verify().ok
+
+
+def test_rows_collected_in_a_block_are_written_when_it_fails(world: World) -> None:
+    citizen = Actor(kind=ActorKind.CITIZEN, id="acc-1")
+    with pytest.raises(FieldsNotGranted):
+        services.applicant_and_prefill_read(actor=citizen, pin=PIN, fields=["religion"])
+    assert sorted(Message.objects.values_list("purpose", "outcome")) == [
+        (PURPOSE_APPLICANT, "ok"), (PURPOSE_PREFILL, FieldsNotGranted.code),
+    ]  # fmt: skip
+    with pytest.raises(RuntimeError), gateway.logged_together():
+        services.prefill_citizen_read(actor=citizen, pin=PIN, fields=["full_name"])
+        assert Message.objects.count() == 2  # not written yet
+        raise RuntimeError("a failure after the read")
+    assert Message.objects.count() == 3
+    assert selectors.log_verify().ok
+
+
+def test_an_exchange_that_keeps_its_answer_is_appended_at_once_in_a_block(world: World) -> None:
+    consumer_with_grant(["full_name"])
+    with gateway.logged_together():
+        _call(1)
+        assert Message.objects.filter(message_id="route-1").count() == 1
+        assert Delivery.objects.filter(message_id="route-1").exists()
+        _call(1)  # its replay is answered from the stored answer, as outside a block
+    assert Message.objects.filter(message_id="route-1", outcome="replayed").count() == 1
+    assert selectors.log_verify().ok

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from oauth2_provider.models import AccessToken, Application
 from rest_framework.request import Request
 
+from egov.core.tests.roundtrips import round_trips
 from egov.identity.drf import BearerTokenAuthentication
 from egov.identity.models import Account, AccountKind
 from egov.identity.tests.factories import citizen
@@ -43,7 +44,7 @@ def _authenticate(header: str) -> tuple[object, object] | None:
 def test_a_persons_valid_token_takes_two_lookups_sent_at_once() -> None:
     account = citizen("001099000001")
     value = _token(account)
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as queries, round_trips() as trips:
         found = _authenticate(f"Bearer {value}")
     assert found is not None
     user, token = found
@@ -52,7 +53,8 @@ def test_a_persons_valid_token_takes_two_lookups_sent_at_once() -> None:
     assert token.scope == "dossiers.own"
     assert token.user == account
     # The token and its account: two queries, one round trip on PostgreSQL.
-    assert len(queries.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert len(queries.captured_queries) == 2
+    assert int(trips) == (1 if connection.vendor == "postgresql" else 2)
 
 
 @pytest.mark.parametrize("header", ["Bearer nope", "Basic abc", "Bearer", "bearer a b", ""])

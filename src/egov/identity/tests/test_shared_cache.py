@@ -3,6 +3,7 @@ and a deployment left on each process's own memory is warned about by ``check --
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -15,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.test import override_settings
 
+from egov.core import clock
 from egov.core.apps import shared_cache_check
 from egov.core.errors import RateLimited
 from egov.identity import ratelimit
@@ -56,13 +58,19 @@ def test_a_deployment_on_each_process_memory_is_warned() -> None:
 @pytest.mark.skipif(not _redis_up(), reason=f"no Redis at {REDIS_URL} (EGOV_TEST_REDIS_URL)")
 def test_a_rate_limit_counted_by_another_process_is_seen_here() -> None:
     scope = f"test-{uuid.uuid4().hex}"
+    # Both processes count at the same moment in the middle of an hour: on the real clock the
+    # hourly window could turn between them.
+    moment = "2026-06-01T10:30:00+00:00"
     script = (
+        "import datetime as dt\n"
         "import django; django.setup()\n"
         "from django.conf import settings\n"
+        "from egov.core import clock\n"
         "from egov.identity import ratelimit\n"
         "print(settings.CACHES['default']['BACKEND'])\n"
-        f"ratelimit.hit(scope={scope!r}, values=['203.0.113.7'], limit=100)\n"
-        f"ratelimit.hit(scope={scope!r}, values=['203.0.113.7'], limit=100)\n"
+        f"with clock.travel(dt.datetime.fromisoformat({moment!r})):\n"
+        f"    ratelimit.hit(scope={scope!r}, values=['203.0.113.7'], limit=100)\n"
+        f"    ratelimit.hit(scope={scope!r}, values=['203.0.113.7'], limit=100)\n"
     )
     env = {
         **os.environ,
@@ -77,7 +85,7 @@ def test_a_rate_limit_counted_by_another_process_is_seen_here() -> None:
     )  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("RedisCache")
-    with override_settings(CACHES=REDIS_CACHES):
+    with override_settings(CACHES=REDIS_CACHES), clock.travel(dt.datetime.fromisoformat(moment)):
         try:
             # The other process made two attempts: with a limit of two, this third is refused.
             with pytest.raises(RateLimited):

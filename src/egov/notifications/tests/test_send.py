@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from unittest import mock
 
 import pytest
 import structlog
@@ -291,3 +292,17 @@ def test_purge_deletes_old_notifications_and_their_deliveries(
     assert list(Notification.objects.values_list("template", flat=True)) == [PLAIN]
     assert Delivery.objects.count() == 1
     assert services.notifications_purge(actor=SYSTEM) == 0
+
+
+def test_the_parameter_check_renders_each_combination_of_names_once(an: Any) -> None:
+    recipient = str(an.public_id)
+    services.notification_send(actor=SYSTEM, recipient_id=recipient, template=GREETING,
+                               params={"name": "x", "code": "y"})  # fmt: skip
+    with mock.patch.object(services, "template_render", side_effect=AssertionError("rendered")):
+        services.notification_send(actor=SYSTEM, recipient_id=recipient, template=GREETING,
+                                   params={"name": "z", "code": "w"})  # fmt: skip
+    # Names not seen together before are checked again: a missing one is still refused.
+    with pytest.raises(ValueError, match="parameter 'code'"):
+        services.notification_send(actor=SYSTEM, recipient_id=recipient, template=GREETING,
+                                   params={"name": "x", "other": "y"})  # fmt: skip
+    assert Notification.objects.filter(recipient_id=recipient).count() == 2

@@ -16,6 +16,7 @@ from egov.core.events import emit
 from egov.population.facade import Sex, Status
 from egov.population.models import Citizen, CitizenVersion
 from egov.population.records import snapshot
+from egov.population.selectors import citizen_reads_forget
 
 PIN_ATTEMPTS = 20
 SUBJECT = "population.citizen"
@@ -27,6 +28,7 @@ def _not_found() -> NotFound:
 
 
 def _lock(pin: str) -> Citizen:
+    citizen_reads_forget()  # the caller is about to change this citizen
     citizen = Citizen.objects.select_for_update().filter(pin=pin).first()
     if citizen is None:
         raise _not_found()
@@ -94,6 +96,7 @@ def _audit_and_emit(
     diff: Mapping[str, Any],
     payload: Mapping[str, Any] | None = None,
 ) -> None:
+    citizen_reads_forget()  # every change is recorded here (a new citizen too)
     audit_record(
         actor=actor, action=f"population.{event}", subject_type=SUBJECT,
         subject_id=citizen.ref, diff=diff,

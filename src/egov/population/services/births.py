@@ -20,6 +20,7 @@ from egov.population import pins
 from egov.population.facade import Relation, ResidenceKind, Sex, Status
 from egov.population.models import Citizen, CitizenVersion, Ethnicity, Residence
 from egov.population.records import snapshot
+from egov.population.selectors import citizen_reads_forget
 from egov.population.services._common import (
     PIN_ATTEMPTS,
     _audit_and_emit,
@@ -56,6 +57,7 @@ def _registration_province(unit_code: str, day: dt.date) -> str:
 def _parent(pin: str, sex: str, child_birth: dt.date, field: str) -> Citizen | None:
     if not pin:
         return None
+    citizen_reads_forget()  # a parent's household may change
     parent = Citizen.objects.select_for_update().filter(pin=pin).first()
     if parent is None:
         raise ValidationFailed(

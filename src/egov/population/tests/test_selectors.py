@@ -2,14 +2,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from egov.core import clock, context
 from egov.core.actor import Actor
 from egov.core.errors import NotFound, PermissionDenied, ValidationFailed
-from egov.population import selectors
+from egov.core.tests.roundtrips import round_trips
+from egov.population import selectors, services
 from egov.population.facade import CitizenInfo, ResidenceInfo
 from egov.population.records import clear_unit_cache
 from egov.population.tests.conftest import AN, BINH, CUC, KHOI
@@ -172,10 +175,11 @@ def test_search_ignores_diacritics_and_scopes(demo: None, actor: Actor) -> None:
 
 def test_query_counts(demo: None, actor: Actor) -> None:
     selectors.citizen_get(actor=actor, purpose=P, pin=AN)  # warm the unit-name cache
-    with CaptureQueriesContext(connection) as ctx:
+    with CaptureQueriesContext(connection) as ctx, round_trips() as trips:
         selectors.citizen_get(actor=actor, purpose=P, pin=AN)
     # The record and its residences: two queries, sent at once on PostgreSQL.
-    assert len(ctx.captured_queries) == (1 if connection.vendor == "postgresql" else 2)
+    assert len(ctx.captured_queries) == 2
+    assert int(trips) == (1 if connection.vendor == "postgresql" else 2)
     selectors.household_members(actor=actor, purpose=P, pin=AN)
     with CaptureQueriesContext(connection) as ctx:
         selectors.household_members(actor=actor, purpose=P, pin=AN)
@@ -189,3 +193,53 @@ def test_query_counts(demo: None, actor: Actor) -> None:
         )
     assert len(ctx.captured_queries) == 1
     clear_unit_cache()
+
+
+@pytest.fixture
+def request_memo() -> Iterator[None]:
+    """What the request middleware opens for every request."""
+    token = context.start_request_memo()
+    try:
+        yield
+    finally:
+        context.end_request_memo(token)
+
+
+def test_citizen_read_once_per_request(demo: None, actor: Actor, request_memo: None) -> None:
+    first = selectors.citizen_get(actor=actor, purpose=P, pin=AN)
+    with CaptureQueriesContext(connection) as queries:
+        again = selectors.citizen_get(actor=actor, purpose="another purpose", pin=AN)
+    assert again == first
+    assert len(queries) == 0
+    # Each call is still authorised on its own.
+    with pytest.raises(PermissionDenied):
+        selectors.citizen_get(actor=Actor.anonymous(), purpose=P, pin=AN)
+    with pytest.raises(ValidationFailed):
+        selectors.citizen_get(actor=actor, purpose=" ", pin=AN)
+    # Another citizen is read; an unknown PIN is looked for every time.
+    assert selectors.citizen_get(actor=actor, purpose=P, pin=BINH).pin == BINH
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as queries, pytest.raises(NotFound):
+            selectors.citizen_get(actor=actor, purpose=P, pin="079099999999")
+        assert len(queries) >= 1
+
+
+def test_a_change_in_the_request_is_seen_by_the_next_read(
+    demo: None, actor: Actor, request_memo: None
+) -> None:
+    assert selectors.citizen_get(actor=actor, purpose=P, pin=AN).full_name == "Nguyễn Văn An"
+    services.citizen_change_name(
+        actor=actor, pin=AN, full_name="Nguyễn Văn Bình An", valid_from=dt.date(2025, 1, 2)
+    )
+    assert selectors.citizen_get(actor=actor, purpose=P, pin=AN).full_name == "Nguyễn Văn Bình An"
+    assert selectors.citizen_get(actor=actor, purpose=P, pin=AN).status == "living"
+    services.citizen_register_death(actor=actor, pin=AN, date_of_death=clock.today())
+    info = selectors.citizen_get(actor=actor, purpose=P, pin=AN)
+    assert (info.status, info.permanent_residence) == ("deceased", None)
+
+
+def test_outside_a_request_every_read_queries(demo: None, actor: Actor) -> None:
+    selectors.citizen_get(actor=actor, purpose=P, pin=AN)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.citizen_get(actor=actor, purpose=P, pin=AN)
+    assert len(queries) >= 1

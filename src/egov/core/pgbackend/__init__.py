@@ -1,0 +1,2 @@
+"""The PostgreSQL database backend: Django's, with a cheaper connection health check (see
+``base.py``). Selected in settings for every ``postgres://`` ``DATABASE_URL``."""

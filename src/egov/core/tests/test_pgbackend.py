@@ -1,0 +1,84 @@
+"""The PostgreSQL backend's health check (``egov.core.pgbackend``): no round trip on a quiet
+connection, Django's ``SELECT 1`` once the server has spoken, a new connection after the
+server ended the old one."""
+
+from __future__ import annotations
+
+import select
+import time
+from collections.abc import Iterator
+from unittest import mock
+
+import pytest
+from django.db import connection, connections
+from django.db.backends.postgresql import base as django_base
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL backend"),
+]
+
+
+@pytest.fixture
+def other() -> Iterator[object]:
+    """A connection of its own (not the test's transaction), in autocommit, checked before use
+    like a web worker's between requests."""
+    wrapper = connections.create_connection("default")
+    wrapper.ensure_connection()
+    try:
+        yield wrapper
+    finally:
+        wrapper.close()
+
+
+def _backend_pid(wrapper: object) -> int:
+    with wrapper.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute("SELECT pg_backend_pid()")
+        return int(cursor.fetchone()[0])
+
+
+def test_settings_select_this_backend() -> None:
+    wrapper = connections["default"]
+    assert type(wrapper).__module__ == "egov.core.pgbackend.base"
+    assert wrapper.settings_dict["CONN_HEALTH_CHECKS"] is True
+
+
+def test_a_quiet_connection_is_usable_without_a_query(other: object) -> None:
+    with mock.patch.object(
+        django_base.DatabaseWrapper, "is_usable", side_effect=AssertionError("round trip")
+    ):
+        assert other.is_usable()  # type: ignore[attr-defined]
+
+
+def test_a_connection_in_a_transaction_gets_djangos_check() -> None:
+    # The test's own connection is inside its transaction: only a query can tell.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")  # the transaction has begun on the server
+    with mock.patch.object(django_base.DatabaseWrapper, "is_usable", return_value=True) as check:
+        assert connection.is_usable()
+    check.assert_called_once()
+
+
+def test_a_terminated_backend_is_replaced_before_the_next_query(other: object) -> None:
+    old_pid = _backend_pid(other)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s)", [old_pid])
+        assert cursor.fetchone()[0] is True
+    raw = other.connection  # type: ignore[attr-defined]
+    poller = select.poll()
+    poller.register(raw.fileno(), select.POLLIN)
+    deadline = time.monotonic() + 5
+    while not poller.poll(50) and time.monotonic() < deadline:
+        pass  # the server's goodbye arrives on the socket
+    assert not other.is_usable()  # type: ignore[attr-defined]
+    other.health_check_done = False  # type: ignore[attr-defined]  # a new request begins
+    other.close_if_health_check_failed()  # type: ignore[attr-defined]
+    assert _backend_pid(other) != old_pid
+
+
+def test_a_connection_psycopg_knows_broken_is_unusable_at_once(other: object) -> None:
+    other.connection.close()  # type: ignore[attr-defined]
+    with mock.patch.object(
+        django_base.DatabaseWrapper, "is_usable", side_effect=AssertionError("round trip")
+    ):
+        assert not other.is_usable()  # type: ignore[attr-defined]
