@@ -74,7 +74,11 @@ def run_together(
     on the connection at its first use when ``EGOV_DB_PREPARED_STATEMENTS`` is on (the
     server then neither parses nor plans it again: on a submission's statements that was a
     third of the server's work); a transaction's ``BEGIN`` goes with them. Elsewhere they run
-    one by one. What waits in a ``batched()`` queue is sent first."""
+    one by one. What waits in a ``batched()`` queue is sent first.
+
+    A prepared statement may be run by a plan made for any value of its parameters: a
+    condition that decides which index applies (a partial index's predicate) must be in the
+    statement's text, not a parameter (see the dossier idempotency check)."""
     if not statements:
         return []
     server_cursors = getattr(connection, "server_cursors", None)

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -262,3 +263,31 @@ def test_counter_reception_is_for_receivers_before_anything_is_read(
             data=form_data(dossier_world),
         )
     assert Dossier.objects.count() == 0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements' plans")
+def test_the_idempotency_check_uses_the_index_of_keyed_submissions_in_any_plan(
+    dossier_world: Any,
+) -> None:
+    """The check is prepared once per connection (ADR 0019): its plan for any value must still
+    find the key through the partial unique index, not walk the table."""
+    from egov.core import rawrows
+    from egov.dossiers.services import submission
+
+    sql, params, _attnames, _alias = rawrows._compiled(
+        rawrows.Query(Dossier, "dossiers.submitted_with_key", submission._with_key,
+                      [dossier_world.citizen.as_actor().id, "some-key"])
+    )  # fmt: skip
+    numbered = iter(range(1, len(params) + 1))
+    prepared = re.sub(r"%s", lambda _m: f"${next(numbered)}", sql)
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
+        cursor.execute("SET LOCAL enable_seqscan = off")  # a small table: still choose an index
+        cursor.execute(f"PREPARE keyed_check AS {prepared}")
+        try:
+            cursor.execute(f"EXPLAIN EXECUTE keyed_check({', '.join(['%s'] * len(params))})",
+                           params)  # fmt: skip
+            plan = "\n".join(row[0] for row in cursor.fetchall())
+        finally:
+            cursor.execute("DEALLOCATE keyed_check")
+    assert "dossiers_submission_once" in plan, plan
