@@ -41,6 +41,7 @@ def test_settings_select_this_backend() -> None:
     wrapper = connections["default"]
     assert type(wrapper).__module__ == "egov.core.pgbackend.base"
     assert wrapper.settings_dict["CONN_HEALTH_CHECKS"] is True
+    assert wrapper.settings_dict["OPTIONS"]["prepare_threshold"] == 0  # prepared by default
 
 
 def test_a_quiet_connection_is_usable_without_a_query(other: object) -> None:
@@ -82,3 +83,32 @@ def test_a_connection_psycopg_knows_broken_is_unusable_at_once(other: object) ->
         django_base.DatabaseWrapper, "is_usable", side_effect=AssertionError("round trip")
     ):
         assert not other.is_usable()  # type: ignore[attr-defined]
+
+
+def _prepared_count(wrapper: object, fragment: str) -> int:
+    with wrapper.cursor() as cursor:  # type: ignore[attr-defined]
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            [f"%{fragment}%"],
+        )
+        return int(cursor.fetchone()[0])
+
+
+@pytest.mark.parametrize("prepared", [True, False])
+def test_run_together_prepares_its_statements_unless_turned_off(prepared: bool) -> None:
+    """``EGOV_DB_PREPARED_STATEMENTS`` sets the connections' ``prepare_threshold`` (0 or None):
+    on, a statement is prepared at its first run; off (a pooler in transaction mode), it is
+    sent unprepared, the same way otherwise."""
+    from egov.core import sqlbatch
+
+    wrapper = connections.create_connection("default")
+    wrapper.settings_dict = {**wrapper.settings_dict,
+                             "OPTIONS": {**wrapper.settings_dict.get("OPTIONS", {}),
+                                         "prepare_threshold": 0 if prepared else None}}  # fmt: skip
+    try:
+        marker = f"egov_prepared_probe_{int(prepared)}"
+        statement = (f"SELECT %s::int + 1 AS {marker}", [1])
+        assert sqlbatch.run_together(wrapper, [statement, statement]) == [[(2,)], [(2,)]]
+        assert _prepared_count(wrapper, marker) == (1 if prepared else 0)
+    finally:
+        wrapper.close()
