@@ -1,2 +1,3 @@
-"""The PostgreSQL database backend: Django's, with a cheaper connection health check (see
-``base.py``). Selected in settings for every ``postgres://`` ``DATABASE_URL``."""
+"""The PostgreSQL database backend: Django's, with a cheaper connection health check and
+cursors with server-side binding (see ``base.py``). Selected in settings for every
+``postgres://`` ``DATABASE_URL``."""

@@ -1,5 +1,6 @@
 """Django's PostgreSQL backend with a health check that costs no round trip while the server
-has said nothing.
+has said nothing, and cursors with server-side binding for ``core.sqlbatch.run_together``
+(``server_cursors``: prepared statements in pipelines, docs/adr/0019).
 
 With persistent connections (``CONN_MAX_AGE``), ``CONN_HEALTH_CHECKS`` makes Django check a
 connection before a request first uses it; Django's check is a ``SELECT 1``, a round trip to
