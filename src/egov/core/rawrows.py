@@ -159,7 +159,7 @@ def insert(instance: models.Model, *, deferrable: bool = False) -> None:
         )
         plain = tuple(_plain(f) for f in fields)
         compiled = _INSERTS[(model, alias)] = (sql, fields, returning, plain)
-    sql, fields, returning, _plain_fields = compiled
+    sql, _fields, returning, _as_is = compiled
     if meta.auto_field is not None and instance.pk is not None:
         raise ValueError("rawrows.insert: the database assigns this row's key; leave it unset")
     values = _insert_values(instance, compiled, connection)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
+from unittest import mock
 
 import psycopg
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -52,9 +53,8 @@ def round_trips(using: str = DEFAULT_DB_ALIAS) -> Iterator[RoundTrips]:
             trips.sent.append([sql])
         return execute(sql, params, many, ctx)
 
-    psycopg.Connection.pipeline = pipeline  # type: ignore[method-assign]
-    try:
-        with connection.execute_wrapper(counted):
-            yield trips
-    finally:
-        psycopg.Connection.pipeline = original  # type: ignore[method-assign]
+    with (
+        mock.patch.object(psycopg.Connection, "pipeline", pipeline),
+        connection.execute_wrapper(counted),
+    ):
+        yield trips
